@@ -1,0 +1,102 @@
+package io.casewatch.policy;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+
+import io.casewatch.schema.Category;
+import io.casewatch.sla.BusinessCalendar;
+import io.casewatch.sla.Calendars;
+
+/**
+ * All policies in force, possibly in several versions per id (each with its effective time), the calendars they
+ * use, and the merchant tiers they match on. Selection is by the most specific match among the versions in effect
+ * at the given instant; {@code DEFAULT} catches the rest.
+ */
+public final class PolicySet {
+
+    private final List<Policy> policies;
+    private final List<Policy> byEffectiveTime;
+    private final Map<String, String> merchantTiers;
+    private final Calendars calendars;
+    private final List<Long> changeTimes;
+
+    public PolicySet(List<Policy> policies, Map<String, String> merchantTiers, Calendars calendars) {
+        this.policies = List.copyOf(policies);
+        this.merchantTiers = Map.copyOf(merchantTiers);
+        this.calendars = Objects.requireNonNull(calendars);
+        if (this.policies.stream().noneMatch(p -> p.id().equals("DEFAULT"))) {
+            throw new IllegalArgumentException("the policy set needs a DEFAULT policy");
+        }
+        TreeSet<Long> times = new TreeSet<>();
+        for (Policy p : this.policies) {
+            calendars.get(p.calendarId());
+            if (p.effectiveFrom().isAfter(Presets.EPOCH)) {
+                times.add(p.effectiveFrom().toEpochMilli());
+            }
+        }
+        this.changeTimes = List.copyOf(times);
+        List<Policy> sorted = new ArrayList<>(this.policies);
+        sorted.sort(Comparator.comparing(Policy::effectiveFrom));
+        this.byEffectiveTime = List.copyOf(sorted);
+    }
+
+    public static PolicySet presets() {
+        return new PolicySet(Presets.all(), Map.of(), Calendars.presets());
+    }
+
+    /** The policy for a case with these attributes at instant {@code at}. */
+    public Policy select(String jurisdiction, Category category, String merchantId, long at) {
+        String tier = merchantId == null ? null : merchantTiers.get(merchantId);
+        Policy best = null;
+        for (Policy p : inEffect(at).values()) {
+            if (!p.match().matches(jurisdiction, category, merchantId, tier)) {
+                continue;
+            }
+            if (p.id().equals("DEFAULT") && best != null) {
+                continue;
+            }
+            if (best == null || best.id().equals("DEFAULT") || p.match().specificity() > best.match().specificity()) {
+                best = p;
+            }
+        }
+        return best;
+    }
+
+    /** The version of policy {@code id} in effect at {@code at}, or null. */
+    public Policy byId(String id, long at) {
+        return inEffect(at).get(id);
+    }
+
+    public BusinessCalendar calendarOf(Policy p) {
+        return calendars.get(p.calendarId());
+    }
+
+    public Calendars calendars() {
+        return calendars;
+    }
+
+    public List<Policy> policies() {
+        return policies;
+    }
+
+    /** Instants at which some policy version takes effect, ascending (presets at the epoch excluded). */
+    public List<Long> changeTimes() {
+        return changeTimes;
+    }
+
+    private Map<String, Policy> inEffect(long at) {
+        Map<String, Policy> byId = new LinkedHashMap<>();
+        for (Policy p : byEffectiveTime) {
+            if (p.effectiveFrom().toEpochMilli() > at) {
+                break;
+            }
+            byId.put(p.id(), p);
+        }
+        return byId;
+    }
+}
