@@ -1,0 +1,18 @@
+package io.casewatch.cases;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * A decoded, validated input event on its way to the case processor, with the original record kept so that a
+ * later failure can still dead-letter the exact bytes that came in.
+ */
+public record CaseInput(Kind kind, SpecificRecord event, String eventId, long occurredAt, Source source) {
+
+    /** Which input stream the event came from. */
+    public enum Kind { COMPLAINT, CONTACT, ACK }
+
+    /** The record as it was read. */
+    public record Source(String topic, int partition, long offset, long timestamp, byte[] key, byte[] value, Headers headers) {
+    }
+}

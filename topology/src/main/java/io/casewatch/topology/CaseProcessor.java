@@ -1,0 +1,226 @@
+package io.casewatch.topology;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+import io.casewatch.cases.CaseEngine;
+import io.casewatch.cases.CaseInput;
+import io.casewatch.cases.InvalidEventException;
+import io.casewatch.schema.Alert;
+import io.casewatch.schema.ComplaintEvent;
+import io.casewatch.schema.ContactEvent;
+import io.casewatch.schema.EscalationAck;
+import io.casewatch.schema.internal.CaseData;
+import io.casewatch.schema.serde.AvroSerde;
+import io.casewatch.sla.ClockMath;
+
+/**
+ * Keeps the state of every case (keyed by caseId, over complaints, contacts and acks) and raises alerts.
+ *
+ * <p>Deadlines are kept in a timer index ordered by due time (key: due millis big-endian, then caseId), one entry
+ * per case at its next due instant, so a punctuation reads only what is due. Punctuation runs on stream time, which
+ * casewatch's own tick records move forward when no traffic arrives (docs/time.md); a deadline fires once stream
+ * time passes it by the lateness grace, so events that arrive slightly out of order are still counted.
+ */
+final class CaseProcessor implements Processor<String, Object, Object, Object> {
+
+    static final String CASES = "case-store";
+    static final String TIMERS = "case-timers";
+    static final String META = "case-meta";
+    private static final String POLICY_EPOCH = "policy-epoch";
+    /** A bound on one punctuation's work so that a huge backlog of due timers cannot stall the task. */
+    static final int MAX_TIMERS_PER_PUNCTUATION = 20_000;
+
+    private final CaseEngine engine;
+    private final Duration grace;
+    private final Duration punctuateEvery;
+    private final Sinks sinks;
+    private final IntakeCounters counters;
+    private ProcessorContext<Object, Object> context;
+    private KeyValueStore<String, CaseData> cases;
+    private KeyValueStore<Bytes, byte[]> timers;
+    private KeyValueStore<String, Long> meta;
+
+    /** Names of the sinks this processor forwards to. */
+    record Sinks(String l1, String l2, String l3, String status, String deadLetters) {
+    }
+
+    CaseProcessor(CaseEngine engine, Duration grace, Duration punctuateEvery, Sinks sinks, IntakeCounters counters) {
+        this.engine = engine;
+        this.grace = grace;
+        this.punctuateEvery = punctuateEvery;
+        this.sinks = sinks;
+        this.counters = counters;
+    }
+
+    static ProcessorSupplier<String, Object, Object, Object> supplier(CaseEngine engine, Duration grace, Duration punctuateEvery,
+            Sinks sinks, IntakeCounters counters) {
+        return new ProcessorSupplier<>() {
+            @Override
+            public Processor<String, Object, Object, Object> get() {
+                return new CaseProcessor(engine, grace, punctuateEvery, sinks, counters);
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return Set.of(
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CASES), Serdes.String(), new AvroSerde<>(CaseData.class)),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMERS), Serdes.Bytes(), Serdes.ByteArray()),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(META), Serdes.String(), Serdes.Long()));
+            }
+        };
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        this.context = context;
+        this.cases = context.getStateStore(CASES);
+        this.timers = context.getStateStore(TIMERS);
+        this.meta = context.getStateStore(META);
+        context.schedule(punctuateEvery, PunctuationType.STREAM_TIME, this::fireDueTimers);
+    }
+
+    @Override
+    public void process(org.apache.kafka.streams.processor.api.Record<String, Object> record) {
+        CaseInput in = (CaseInput) record.value();
+        String caseId = record.key();
+        CaseData stored = cases.get(caseId);
+        CaseData c = stored == null ? CaseEngine.newCase(caseId, in.occurredAt()) : stored;
+        if (!engine.markSeen(c, in.eventId())) {
+            counters.duplicate();
+            return;
+        }
+        List<Alert> alerts = new ArrayList<>();
+        try {
+            alerts.addAll(engine.advance(c, in.occurredAt() - grace.toMillis()));
+            alerts.addAll(switch (in.kind()) {
+                case COMPLAINT -> engine.onComplaint(c, (ComplaintEvent) in.event());
+                case CONTACT -> engine.onContact(c, (ContactEvent) in.event());
+                case ACK -> {
+                    if (stored == null) {
+                        throw new InvalidEventException(InvalidEventException.Reason.UNKNOWN_ALERT, "ack for unknown case " + caseId);
+                    }
+                    yield engine.onAck(c, (EscalationAck) in.event());
+                }
+            });
+        } catch (InvalidEventException e) {
+            Intake.deadLetter(context, sinks.deadLetters(), counters, in.source(), e.reason(), e.getMessage());
+            return;
+        }
+        emit(alerts);
+        save(c, Math.max(context.currentStreamTimeMs(), in.occurredAt()));
+    }
+
+    /** Fires every case whose next due instant stream time has passed by the grace. */
+    void fireDueTimers(long streamTime) {
+        long now = streamTime - grace.toMillis();
+        reindexOnPolicyChange(now);
+        List<Bytes> due = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = timers.range(timerKey(0L, ""), timerKey(now + 1, ""))) {
+            while (it.hasNext() && due.size() < MAX_TIMERS_PER_PUNCTUATION) {
+                due.add(it.next().key);
+            }
+        }
+        for (Bytes key : due) {
+            timers.delete(key);
+            String caseId = caseIdOf(key);
+            CaseData c = cases.get(caseId);
+            if (c == null) {
+                continue;
+            }
+            c.setTimerAt(null);
+            emit(engine.advance(c, now));
+            save(c, streamTime);
+        }
+    }
+
+    /** When a policy version takes effect, every open case's next due instant is recomputed under it. */
+    private void reindexOnPolicyChange(long now) {
+        Long applied = meta.get(POLICY_EPOCH);
+        long latest = Long.MIN_VALUE;
+        for (long t : engine.policies().changeTimes()) {
+            if (t <= now) {
+                latest = t;
+            }
+        }
+        if (latest == Long.MIN_VALUE || (applied != null && applied >= latest)) {
+            return;
+        }
+        List<KeyValue<String, CaseData>> all = new ArrayList<>();
+        try (KeyValueIterator<String, CaseData> it = cases.all()) {
+            while (it.hasNext()) {
+                all.add(it.next());
+            }
+        }
+        for (KeyValue<String, CaseData> kv : all) {
+            reschedule(kv.value, now);
+            cases.put(kv.key, kv.value);
+        }
+        meta.put(POLICY_EPOCH, latest);
+    }
+
+    private void save(CaseData c, long now) {
+        reschedule(c, now);
+        cases.put(c.getCaseId(), c);
+        context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(c.getCaseId(), engine.status(c, now), now),
+                sinks.status());
+    }
+
+    private void reschedule(CaseData c, long now) {
+        long next = engine.nextDue(c, now);
+        Long current = c.getTimerAt();
+        if (current != null && current == next) {
+            return;
+        }
+        if (current != null) {
+            timers.delete(timerKey(current, c.getCaseId()));
+        }
+        if (next == ClockMath.NEVER) {
+            c.setTimerAt(null);
+        } else {
+            timers.put(timerKey(next, c.getCaseId()), new byte[0]);
+            c.setTimerAt(next);
+        }
+    }
+
+    private void emit(List<Alert> alerts) {
+        for (Alert a : alerts) {
+            String sink = switch (a.getLevel()) {
+                case L1 -> sinks.l1();
+                case L2 -> sinks.l2();
+                case L3 -> sinks.l3();
+            };
+            context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(a.getCaseId(), a,
+                    a.getDetectedAt().toEpochMilli()), sink);
+        }
+    }
+
+    static Bytes timerKey(long due, String caseId) {
+        byte[] id = caseId.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(8 + id.length);
+        b.putLong(Math.max(0L, due));
+        b.put(id);
+        return Bytes.wrap(b.array());
+    }
+
+    static String caseIdOf(Bytes timerKey) {
+        byte[] k = timerKey.get();
+        return new String(k, 8, k.length - 8, StandardCharsets.UTF_8);
+    }
+}

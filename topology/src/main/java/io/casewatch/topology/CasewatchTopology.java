@@ -1,0 +1,99 @@
+package io.casewatch.topology;
+
+import java.time.Duration;
+import java.util.Objects;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+
+import io.casewatch.cases.CaseEngine;
+import io.casewatch.cases.CaseInput;
+import io.casewatch.loops.HoldingReplyClassifier;
+import io.casewatch.policy.PolicySet;
+
+/**
+ * Builds the casewatch topology from plain values: topic names, policies, the classifier and time settings. No
+ * configuration loading, no clients, no I/O: the same builder serves {@code run}, {@code demo}, {@code replay} and
+ * the tests.
+ */
+public final class CasewatchTopology {
+
+    static final String SRC_COMPLAINTS = "src-complaints";
+    static final String SRC_CONTACTS = "src-contacts";
+    static final String SRC_ACKS = "src-acks";
+    static final String SRC_TICKS = "src-ticks";
+    static final String CASES = "cases";
+    static final String SINK_L1 = "sink-l1";
+    static final String SINK_L2 = "sink-l2";
+    static final String SINK_L3 = "sink-l3";
+    static final String SINK_STATUS = "sink-status";
+    static final String SINK_DLQ = "sink-dlq";
+
+    /**
+     * @param grace          how late (in event time) an event may arrive and still count before a deadline fires
+     * @param punctuateEvery how often, in stream time, due deadlines are checked
+     * @param maxFuture      how far ahead of stream time an event may be stamped before it is dead-lettered
+     * @param maxTextChars   longest contact text accepted
+     */
+    public record Settings(Topics topics, PolicySet policies, HoldingReplyClassifier classifier, Duration grace,
+            Duration punctuateEvery, Duration maxFuture, int maxTextChars, IntakeCounters counters) {
+        public Settings {
+            Objects.requireNonNull(topics);
+            Objects.requireNonNull(policies);
+            Objects.requireNonNull(classifier);
+            Objects.requireNonNull(counters);
+            if (grace.isNegative()) {
+                throw new IllegalArgumentException("grace must not be negative");
+            }
+            if (punctuateEvery.isZero() || punctuateEvery.isNegative()) {
+                throw new IllegalArgumentException("punctuation interval must be positive");
+            }
+        }
+
+        public static Settings defaults(Topics topics, PolicySet policies) {
+            return new Settings(topics, policies, HoldingReplyClassifier.shipped(), Duration.ofMillis(500),
+                    Duration.ofMillis(500), Intake.Limits.DEFAULT.maxFuture(), Intake.Limits.DEFAULT.maxTextChars(), new IntakeCounters());
+        }
+
+        public Settings withGrace(Duration g) {
+            return new Settings(topics, policies, classifier, g, punctuateEvery, maxFuture, maxTextChars, counters);
+        }
+    }
+
+    private CasewatchTopology() {
+    }
+
+    public static Topology build(Settings s) {
+        Topics t = s.topics();
+        Intake.Limits limits = new Intake.Limits(s.maxFuture(), s.maxTextChars());
+        CaseEngine engine = new CaseEngine(s.policies(), s.classifier());
+        GuardedTimestampExtractor timestamps = new GuardedTimestampExtractor(s.maxFuture());
+        Topology topology = new Topology();
+
+        topology.addSource(Topology.AutoOffsetReset.EARLIEST, SRC_COMPLAINTS, timestamps, Serdes.ByteArray().deserializer(),
+                Serdes.ByteArray().deserializer(), t.complaints().name());
+        topology.addSource(Topology.AutoOffsetReset.EARLIEST, SRC_CONTACTS, timestamps, Serdes.ByteArray().deserializer(),
+                Serdes.ByteArray().deserializer(), t.contacts().name());
+        topology.addSource(Topology.AutoOffsetReset.EARLIEST, SRC_ACKS, timestamps, Serdes.ByteArray().deserializer(),
+                Serdes.ByteArray().deserializer(), t.acks().name());
+        topology.addSource(Topology.AutoOffsetReset.LATEST, SRC_TICKS, timestamps, Serdes.ByteArray().deserializer(),
+                Serdes.ByteArray().deserializer(), t.ticks().name());
+
+        topology.addProcessor("intake-complaints", () -> new Intake(CaseInput.Kind.COMPLAINT, limits, CASES, SINK_DLQ, s.counters()), SRC_COMPLAINTS);
+        topology.addProcessor("intake-contacts", () -> new Intake(CaseInput.Kind.CONTACT, limits, CASES, SINK_DLQ, s.counters()), SRC_CONTACTS);
+        topology.addProcessor("intake-acks", () -> new Intake(CaseInput.Kind.ACK, limits, CASES, SINK_DLQ, s.counters()), SRC_ACKS);
+        topology.addProcessor("intake-ticks", () -> new Intake(null, limits, CASES, SINK_DLQ, s.counters()), SRC_TICKS);
+
+        CaseProcessor.Sinks sinks = new CaseProcessor.Sinks(SINK_L1, SINK_L2, SINK_L3, SINK_STATUS, SINK_DLQ);
+        topology.addProcessor(CASES, CaseProcessor.supplier(engine, s.grace(), s.punctuateEvery(), sinks, s.counters()),
+                "intake-complaints", "intake-contacts", "intake-acks", "intake-ticks");
+
+        topology.addSink(SINK_L1, t.l1().name(), t.l1().keySerde().serializer(), t.l1().valueSerde().serializer(), CASES);
+        topology.addSink(SINK_L2, t.l2().name(), t.l2().keySerde().serializer(), t.l2().valueSerde().serializer(), CASES);
+        topology.addSink(SINK_L3, t.l3().name(), t.l3().keySerde().serializer(), t.l3().valueSerde().serializer(), CASES);
+        topology.addSink(SINK_STATUS, t.status().name(), t.status().keySerde().serializer(), t.status().valueSerde().serializer(), CASES);
+        topology.addSink(SINK_DLQ, t.deadLetters().name(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(),
+                "intake-complaints", "intake-contacts", "intake-acks", CASES);
+        return topology;
+    }
+}

@@ -1,0 +1,157 @@
+package io.casewatch.topology;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+import io.casewatch.cases.CaseInput;
+import io.casewatch.cases.InvalidEventException;
+import io.casewatch.cases.InvalidEventException.Reason;
+import io.casewatch.schema.ComplaintEvent;
+import io.casewatch.schema.ContactEvent;
+import io.casewatch.schema.EscalationAck;
+import io.casewatch.schema.serde.Serdes;
+
+/**
+ * Reads one input topic's raw records: decodes them, checks that they make sense (SPEC section 8), and passes
+ * them on as {@link CaseInput}; anything else goes to the dead-letter sink with its reason and original bytes.
+ * Tick records (casewatch's heartbeats) only move stream time and stop here.
+ */
+final class Intake implements Processor<byte[], byte[], Object, Object> {
+
+    static final String TICK_HEADER = "casewatch.tick";
+    static final long YEAR_2000 = GuardedTimestampExtractor.YEAR_2000;
+
+    /** Limits of what makes sense. */
+    record Limits(Duration maxFuture, int maxTextChars) {
+        static final Limits DEFAULT = new Limits(Duration.ofDays(1), 16_384);
+    }
+
+    private final CaseInput.Kind kind;
+    private final Limits limits;
+    private final String caseProcessor;
+    private final String deadLetterSink;
+    private final IntakeCounters counters;
+    private ProcessorContext<Object, Object> context;
+
+    Intake(CaseInput.Kind kind, Limits limits, String caseProcessor, String deadLetterSink, IntakeCounters counters) {
+        this.kind = kind;
+        this.limits = limits;
+        this.caseProcessor = caseProcessor;
+        this.deadLetterSink = deadLetterSink;
+        this.counters = counters;
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(org.apache.kafka.streams.processor.api.Record<byte[], byte[]> record) {
+        if (kind == null || record.headers().lastHeader(TICK_HEADER) != null) {
+            counters.tick();
+            return;
+        }
+        RecordMetadata meta = context.recordMetadata().orElse(null);
+        CaseInput.Source source = new CaseInput.Source(meta == null ? null : meta.topic(), meta == null ? -1 : meta.partition(),
+                meta == null ? -1 : meta.offset(), record.timestamp(), record.key(), record.value(), record.headers());
+        try {
+            CaseInput input = decode(record, source);
+            counters.accept();
+            context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(caseIdOf(input), input, record.timestamp(), record.headers()), caseProcessor);
+        } catch (InvalidEventException e) {
+            deadLetter(context, deadLetterSink, counters, source, e.reason(), e.getMessage());
+        }
+    }
+
+    static void deadLetter(ProcessorContext<Object, Object> ctx, String sink, IntakeCounters counters, CaseInput.Source s,
+            Reason reason, String error) {
+        counters.countDeadLetter(reason);
+        ctx.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(s.key(), s.value(), s.timestamp(),
+                DeadLetters.headers(s, reason, error)), sink);
+    }
+
+    private CaseInput decode(org.apache.kafka.streams.processor.api.Record<byte[], byte[]> record, CaseInput.Source source) {
+        byte[] value = record.value();
+        if (value == null || value.length == 0) {
+            throw new InvalidEventException(Reason.EMPTY_VALUE, "empty value on " + source.topic());
+        }
+        SpecificRecord event;
+        try {
+            event = switch (kind) {
+                case COMPLAINT -> Serdes.COMPLAINT_EVENT.fromBytes(value);
+                case CONTACT -> Serdes.CONTACT_EVENT.fromBytes(value);
+                case ACK -> Serdes.ESCALATION_ACK.fromBytes(value);
+            };
+        } catch (SerializationException e) {
+            throw new InvalidEventException(Reason.UNDECODABLE, e.getMessage());
+        }
+        String caseId;
+        String eventId;
+        long occurredAt;
+        if (event instanceof ComplaintEvent c) {
+            caseId = c.getCaseId();
+            eventId = c.getEventId();
+            occurredAt = c.getOccurredAt().toEpochMilli();
+            if (c.getType() == io.casewatch.schema.ComplaintEventType.UNKNOWN) {
+                throw new InvalidEventException(Reason.UNKNOWN_ENUM, "complaint event type unknown to this version");
+            }
+            if (c.getMerchantId() == null || c.getMerchantId().isBlank()) {
+                throw new InvalidEventException(Reason.MISSING_CASE_ID, "complaint event without merchantId");
+            }
+        } else if (event instanceof ContactEvent c) {
+            caseId = c.getCaseId();
+            eventId = c.getEventId();
+            occurredAt = c.getOccurredAt().toEpochMilli();
+            if (c.getDirection() == io.casewatch.schema.Direction.UNKNOWN) {
+                throw new InvalidEventException(Reason.UNKNOWN_ENUM, "contact direction unknown to this version");
+            }
+            if (c.getText() != null && c.getText().length() > limits.maxTextChars()) {
+                throw new InvalidEventException(Reason.TEXT_TOO_LONG,
+                        "contact text of " + c.getText().length() + " chars exceeds " + limits.maxTextChars());
+            }
+        } else {
+            EscalationAck a = (EscalationAck) event;
+            caseId = a.getCaseId();
+            eventId = a.getEventId();
+            occurredAt = a.getOccurredAt().toEpochMilli();
+        }
+        if (caseId == null || caseId.isBlank()) {
+            throw new InvalidEventException(Reason.MISSING_CASE_ID, "event without caseId");
+        }
+        if (eventId == null || eventId.isBlank()) {
+            throw new InvalidEventException(Reason.MISSING_CASE_ID, "event without eventId");
+        }
+        byte[] key = record.key();
+        if (key == null || key.length == 0) {
+            throw new InvalidEventException(Reason.MISSING_CASE_ID, "record without key; the key must be the caseId");
+        }
+        if (!caseId.equals(new String(key, StandardCharsets.UTF_8))) {
+            throw new InvalidEventException(Reason.KEY_MISMATCH, "record key differs from caseId " + caseId
+                    + ": the record would sit on another case's partition");
+        }
+        long streamTime = context.currentStreamTimeMs();
+        long reference = streamTime > 0 ? Math.max(streamTime, record.timestamp()) : record.timestamp();
+        if (occurredAt < YEAR_2000 || occurredAt > reference + limits.maxFuture().toMillis()) {
+            throw new InvalidEventException(Reason.TIME_OUT_OF_RANGE, "occurredAt " + java.time.Instant.ofEpochMilli(occurredAt)
+                    + " is before 2000 or more than " + limits.maxFuture() + " ahead of stream time");
+        }
+        return new CaseInput(kind, event, eventId, occurredAt, source);
+    }
+
+    private static String caseIdOf(CaseInput in) {
+        if (in.event() instanceof ComplaintEvent c) {
+            return c.getCaseId();
+        }
+        if (in.event() instanceof ContactEvent c) {
+            return c.getCaseId();
+        }
+        return ((EscalationAck) in.event()).getCaseId();
+    }
+}
