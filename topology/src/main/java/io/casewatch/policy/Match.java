@@ -24,10 +24,10 @@ public record Match(Set<String> jurisdictions, Set<Category> categories, Set<Str
     }
 
     public boolean matches(String jurisdiction, Category category, String merchantId, String merchantTier) {
-        return (jurisdictions.isEmpty() || jurisdictions.contains(jurisdiction))
-                && (categories.isEmpty() || categories.contains(category))
-                && (merchants.isEmpty() || merchants.contains(merchantId))
-                && (merchantTiers.isEmpty() || merchantTiers.contains(merchantTier));
+        return (jurisdictions.isEmpty() || jurisdiction != null && jurisdictions.contains(jurisdiction))
+                && (categories.isEmpty() || category != null && categories.contains(category))
+                && (merchants.isEmpty() || merchantId != null && merchants.contains(merchantId))
+                && (merchantTiers.isEmpty() || merchantTier != null && merchantTiers.contains(merchantTier));
     }
 
     /** Higher is more specific; merchant beats tier beats category beats jurisdiction. */

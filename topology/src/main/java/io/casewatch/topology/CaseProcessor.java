@@ -122,6 +122,11 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
         } catch (InvalidEventException e) {
             Intake.deadLetter(context, sinks.deadLetters(), counters, in.source(), e.reason(), e.getMessage());
             return;
+        } catch (RuntimeException e) {
+            // A defect must not stop every other case: the record is kept in the dead-letter topic for a replay.
+            Intake.deadLetter(context, sinks.deadLetters(), counters, in.source(), InvalidEventException.Reason.PROCESSING_ERROR,
+                    e.getClass().getSimpleName() + " at " + (e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?"));
+            return;
         }
         emit(alerts);
         save(c, Math.max(context.currentStreamTimeMs(), in.occurredAt()));
