@@ -1,0 +1,200 @@
+package io.casewatch.app;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Layered configuration: a properties file, then environment variables, then command-line flags, each layer
+ * overriding the one before (docs/configuration.md). Keys are either casewatch's own ({@code casewatch.*}) or
+ * Kafka client keys; an unknown key, or a key given twice in one layer, stops start-up with a message naming it.
+ *
+ * <p>Environment variables map by prefix: {@code CASEWATCH_KAFKA_BOOTSTRAP_SERVERS} is the Kafka key
+ * {@code bootstrap.servers}; {@code CASEWATCH_POLICIES_FILE} is {@code casewatch.policies.file}.
+ */
+public final class AppConfig {
+
+    public static final String ENV_PREFIX = "CASEWATCH_";
+    public static final String ENV_KAFKA_PREFIX = "CASEWATCH_KAFKA_";
+
+    public static final String POLICIES_FILE = "casewatch.policies.file";
+    public static final String PHRASES_DIR = "casewatch.phrases.dir";
+    public static final String SIMILARITY = "casewatch.similarity.threshold";
+    public static final String GRACE = "casewatch.lateness.grace";
+    public static final String PUNCTUATE = "casewatch.punctuate.interval";
+    public static final String TICK = "casewatch.tick.interval";
+    public static final String MAX_FUTURE = "casewatch.max.future";
+    public static final String MAX_TEXT = "casewatch.max.text.chars";
+    public static final String TOPIC_PREFIX = "casewatch.topic.";
+
+    static final Set<String> CASEWATCH_KEYS = Set.of(POLICIES_FILE, PHRASES_DIR, SIMILARITY, GRACE, PUNCTUATE, TICK,
+            MAX_FUTURE, MAX_TEXT);
+    private static final List<String> CLIENT_PREFIXES = List.of(StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.RESTORE_CONSUMER_PREFIX,
+            StreamsConfig.GLOBAL_CONSUMER_PREFIX, StreamsConfig.CONSUMER_PREFIX, StreamsConfig.PRODUCER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX,
+            StreamsConfig.TOPIC_PREFIX);
+
+    private final Map<String, String> values;
+
+    private AppConfig(Map<String, String> values) {
+        this.values = Map.copyOf(values);
+    }
+
+    /** Merges the layers in precedence order and validates every key. */
+    public static AppConfig load(Path file, Map<String, String> env, Map<String, String> flags) {
+        Map<String, String> merged = new LinkedHashMap<>();
+        if (file != null) {
+            merged.putAll(readFile(file));
+        }
+        merged.putAll(fromEnv(env));
+        merged.putAll(flags);
+        for (String k : merged.keySet()) {
+            validateKey(k);
+        }
+        return new AppConfig(merged);
+    }
+
+    static Map<String, String> readFile(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            int eq = line.indexOf('=');
+            if (eq <= 0) {
+                throw new ConfigException(file + ":" + (i + 1) + ": expected key=value");
+            }
+            String k = line.substring(0, eq).strip();
+            if (out.put(k, line.substring(eq + 1).strip()) != null) {
+                throw new ConfigException(file + ":" + (i + 1) + ": key '" + k + "' is given twice");
+            }
+        }
+        return out;
+    }
+
+    static Map<String, String> fromEnv(Map<String, String> env) {
+        Map<String, String> out = new LinkedHashMap<>();
+        Set<String> seen = new HashSet<>();
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            String name = e.getKey();
+            if (!name.startsWith(ENV_PREFIX)) {
+                continue;
+            }
+            String key = name.startsWith(ENV_KAFKA_PREFIX)
+                    ? name.substring(ENV_KAFKA_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.')
+                    : "casewatch." + name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+            if (!seen.add(key)) {
+                throw new ConfigException("environment variables " + name + " and another map to the same key " + key);
+            }
+            out.put(key, e.getValue());
+        }
+        return out;
+    }
+
+    static void validateKey(String k) {
+        if (k.startsWith("casewatch.")) {
+            if (CASEWATCH_KEYS.contains(k) || k.startsWith(TOPIC_PREFIX) && io.casewatch.topology.Topics.DEFAULT_NAMES
+                    .containsKey(k.substring(TOPIC_PREFIX.length()))) {
+                return;
+            }
+            throw new ConfigException("unknown casewatch key '" + k + "'; known: " + new java.util.TreeSet<>(CASEWATCH_KEYS)
+                    + " and " + TOPIC_PREFIX + "<" + String.join("|", new java.util.TreeSet<>(io.casewatch.topology.Topics.DEFAULT_NAMES.keySet())) + ">");
+        }
+        String bare = k;
+        for (String p : CLIENT_PREFIXES) {
+            if (k.startsWith(p)) {
+                bare = k.substring(p.length());
+                if (p.equals(StreamsConfig.TOPIC_PREFIX)) {
+                    return;
+                }
+                break;
+            }
+        }
+        if (StreamsConfig.configDef().names().contains(bare) || ProducerConfig.configNames().contains(bare)
+                || ConsumerConfig.configNames().contains(bare) || AdminClientConfig.configNames().contains(bare)) {
+            return;
+        }
+        throw new ConfigException("unknown configuration key '" + k + "' (neither a casewatch.* key nor a Kafka client key)");
+    }
+
+    public String get(String key, String dflt) {
+        return values.getOrDefault(key, dflt);
+    }
+
+    public Duration duration(String key, Duration dflt) {
+        String v = values.get(key);
+        try {
+            return v == null ? dflt : Duration.parse(v);
+        } catch (RuntimeException e) {
+            throw new ConfigException(key + ": '" + v + "' is not an ISO-8601 duration such as PT0.5S");
+        }
+    }
+
+    public int integer(String key, int dflt) {
+        String v = values.get(key);
+        try {
+            return v == null ? dflt : Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + ": '" + v + "' is not an integer");
+        }
+    }
+
+    public double decimal(String key, double dflt) {
+        String v = values.get(key);
+        try {
+            return v == null ? dflt : Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + ": '" + v + "' is not a number");
+        }
+    }
+
+    /** The Kafka client keys only. */
+    public Map<String, String> kafka() {
+        Map<String, String> out = new LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            if (!k.startsWith("casewatch.")) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    /** Topic names overridden by {@code casewatch.topic.<key>}. */
+    public Map<String, String> topicNames() {
+        Map<String, String> out = new LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith(TOPIC_PREFIX)) {
+                out.put(k.substring(TOPIC_PREFIX.length()), v);
+            }
+        });
+        return out;
+    }
+
+    /** A configuration error: the message names the key. */
+    public static final class ConfigException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        public ConfigException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,215 @@
+package io.casewatch.app;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.StreamsConfig;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import io.casewatch.schema.Alert;
+import io.casewatch.schema.AlertStatus;
+import io.casewatch.schema.ComplaintEvent;
+import io.casewatch.schema.ContactEvent;
+import io.casewatch.schema.Level;
+import io.casewatch.schema.serde.Serdes;
+import io.casewatch.topology.Topics;
+
+/**
+ * {@code casewatch demo}: no cluster needed. Starts the local KRaft broker in its own JVM, creates the topics,
+ * starts the pipeline and plays {@link DemoStories} in compressed time, printing alerts as they are published.
+ * Ctrl-C (or {@code --duration}) stops everything and removes the temporary data.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, description = "Run the demo on an embedded real Kafka broker.")
+public final class DemoCommand implements Callable<Integer> {
+
+    private static final DateTimeFormatter SIM = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
+
+    @Option(names = "--speed", defaultValue = "14400", description = "Simulated seconds per real second (default: 4 hours a second).")
+    double speed;
+
+    @Option(names = "--start", defaultValue = "2026-09-28T00:00:00Z", description = "Simulated start instant.")
+    Instant start;
+
+    @Option(names = "--background-cases", defaultValue = "300")
+    int backgroundCases;
+
+    @Option(names = "--duration", description = "Stop by itself after this many real seconds (default: until Ctrl-C).")
+    Long durationSeconds;
+
+    private final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Map<Level, Integer> counts = new EnumMap<>(Level.class);
+
+    @Override
+    public Integer call() throws Exception {
+        Path stateDir = Files.createTempDirectory("casewatch-demo-");
+        CountDownLatch done = new CountDownLatch(1);
+        out.println("casewatch demo: starting a local Kafka broker (KRaft, 127.0.0.1) ...");
+        LocalBrokerProcess broker = LocalBrokerProcess.start();
+        Pipeline pipeline = null;
+        Thread generator = null;
+        Thread printer = null;
+        try {
+            String bootstrap = broker.bootstrapServers();
+            out.println("broker ready at " + bootstrap);
+            Topics topics = Topics.defaults();
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                TopicProvisioner.ensure(admin, topics, 3, (short) 1, "-1");
+            }
+            Map<String, String> flags = new LinkedHashMap<>();
+            flags.put("bootstrap.servers", bootstrap);
+            flags.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+            flags.put(StreamsConfig.APPLICATION_ID_CONFIG, "casewatch-demo");
+            AppConfig cfg = AppConfig.load(null, Map.of(), flags);
+            SimulatedClock clock = new SimulatedClock(start, speed);
+            pipeline = Pipeline.start(cfg, clock);
+            out.printf("pipeline started; simulated time runs %.0fx (1 real second = %s)%n", speed, Duration.ofSeconds((long) speed));
+            List<DemoStories.Scheduled> script = new DemoStories(start, 42).build(backgroundCases);
+            generator = new Thread(() -> play(script, clock, bootstrap, topics), "demo-generator");
+            printer = new Thread(() -> printAlerts(bootstrap, topics), "demo-alerts");
+            generator.start();
+            printer.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(done::countDown, "demo-ctrl-c"));
+            if (durationSeconds != null) {
+                done.await(durationSeconds, TimeUnit.SECONDS);
+            } else {
+                done.await();
+            }
+        } finally {
+            running.set(false);
+            out.println("stopping ...");
+            join(generator);
+            join(printer);
+            if (pipeline != null) {
+                pipeline.streams().close(Duration.ofSeconds(20));
+                pipeline.close();
+                pipeline.streams().cleanUp();
+            }
+            broker.close();
+            deleteRecursively(stateDir);
+            out.println("demo stopped; alerts published by level: " + counts);
+        }
+        return 0;
+    }
+
+    private void play(List<DemoStories.Scheduled> script, SimulatedClock clock, String bootstrap, Topics topics) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            int i = 0;
+            while (running.get() && i < script.size()) {
+                Instant now = clock.instant();
+                while (i < script.size() && !script.get(i).at().isAfter(now)) {
+                    send(producer, topics, script.get(i));
+                    i++;
+                }
+                producer.flush();
+                sleep(20);
+            }
+        }
+    }
+
+    private static void send(KafkaProducer<byte[], byte[]> producer, Topics topics, DemoStories.Scheduled s) {
+        long ts = s.at().toEpochMilli();
+        if (s.event() instanceof ComplaintEvent c) {
+            producer.send(new ProducerRecord<>(topics.complaints().name(), null, ts, c.getCaseId().getBytes(StandardCharsets.UTF_8),
+                    Serdes.COMPLAINT_EVENT.toBytes(c)));
+        } else if (s.event() instanceof ContactEvent c) {
+            producer.send(new ProducerRecord<>(topics.contacts().name(), null, ts, c.getCaseId().getBytes(StandardCharsets.UTF_8),
+                    Serdes.CONTACT_EVENT.toBytes(c)));
+        }
+    }
+
+    private void printAlerts(String bootstrap, Topics topics) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "casewatch-demo-printer");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<String, Alert> consumer = new KafkaConsumer<>(p, new StringDeserializer(), Serdes.ALERT.deserializer())) {
+            consumer.subscribe(List.of(topics.l1().name(), topics.l2().name(), topics.l3().name()));
+            while (running.get()) {
+                var records = consumer.poll(Duration.ofMillis(200));
+                java.util.List<ConsumerRecord<String, Alert>> list = new java.util.ArrayList<>();
+                records.forEach(list::add);
+                list.sort(Comparator.comparing(r -> r.value().getDetectedAt()));
+                for (ConsumerRecord<String, Alert> r : list) {
+                    print(r.value());
+                }
+            }
+        }
+    }
+
+    private void print(Alert a) {
+        if (a.getStatus() == AlertStatus.CLOSED) {
+            out.printf("%s sim | closed %-2s %-24s case=%-20s (%s)%n", SIM.format(a.getDetectedAt()), a.getLevel(), a.getKind(),
+                    a.getCaseId(), a.getCloseReason());
+            return;
+        }
+        counts.merge(a.getLevel(), 1, Integer::sum);
+        var ev = a.getEvidence();
+        String detail = switch (a.getKind()) {
+            case STALL_LOOP -> "contacts=" + ev.getNotes().get("contactsInWindow") + " holding=" + ev.getNotes().get("holdingRepliesInEpisode")
+                    + (ev.getNotes().containsKey("chronic") ? " chronic" : "");
+            case REOPEN_LOOP -> "reopens=" + ev.getReopens();
+            case ESCALATION_UNACKED -> "unacked " + ev.getNotes().get("unackedLevel") + " alert";
+            default -> a.getDeadline() == null ? "" : "deadline " + SIM.format(a.getDeadline()) + " (" + ev.getNotes().getOrDefault("budget", "") + ")";
+        };
+        out.printf("%s sim | ALERT  %-2s %-24s case=%-20s merchant=%-11s policy=%-16s %s%n", SIM.format(a.getDetectedAt()), a.getLevel(),
+                a.getKind(), a.getCaseId(), a.getMerchantId(), a.getPolicyId(), detail);
+    }
+
+    private static void join(Thread t) {
+        if (t != null) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
+        } catch (java.io.IOException e) {
+            // Nothing left to clean up or already gone.
+        }
+    }
+}

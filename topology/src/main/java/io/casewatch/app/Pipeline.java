@@ -1,0 +1,112 @@
+package io.casewatch.app;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+
+import io.casewatch.loops.HoldingPhrases;
+import io.casewatch.loops.HoldingReplyClassifier;
+import io.casewatch.policy.PolicyFile;
+import io.casewatch.policy.PolicySet;
+import io.casewatch.topology.CasewatchTopology;
+import io.casewatch.topology.IntakeCounters;
+import io.casewatch.topology.Topics;
+
+/**
+ * A running casewatch instance: the Kafka Streams application built from configuration, and its ticker. Start-up
+ * wiring only; the topology itself comes from {@link CasewatchTopology}.
+ */
+public final class Pipeline implements AutoCloseable {
+
+    private final KafkaStreams streams;
+    private final Ticker ticker;
+    private final CasewatchTopology.Settings settings;
+
+    private Pipeline(KafkaStreams streams, Ticker ticker, CasewatchTopology.Settings settings) {
+        this.streams = streams;
+        this.ticker = ticker;
+        this.settings = settings;
+    }
+
+    /** The topology settings this configuration describes. */
+    public static CasewatchTopology.Settings settings(AppConfig cfg) {
+        String policies = cfg.get(AppConfig.POLICIES_FILE, null);
+        PolicySet set = policies == null ? PolicySet.presets() : PolicyFile.load(Path.of(policies));
+        HoldingPhrases phrases = HoldingPhrases.shipped();
+        String dir = cfg.get(AppConfig.PHRASES_DIR, null);
+        if (dir != null) {
+            phrases = phrases.extendedBy(Path.of(dir));
+        }
+        HoldingReplyClassifier classifier = new HoldingReplyClassifier(phrases,
+                cfg.decimal(AppConfig.SIMILARITY, HoldingReplyClassifier.DEFAULT_SIMILARITY));
+        CasewatchTopology.Settings d = CasewatchTopology.Settings.defaults(Topics.named(cfg.topicNames()), set);
+        return new CasewatchTopology.Settings(d.topics(), set, classifier, cfg.duration(AppConfig.GRACE, d.grace()),
+                cfg.duration(AppConfig.PUNCTUATE, d.punctuateEvery()), cfg.duration(AppConfig.MAX_FUTURE, d.maxFuture()),
+                cfg.integer(AppConfig.MAX_TEXT, d.maxTextChars()), new IntakeCounters());
+    }
+
+    /** Kafka Streams properties: casewatch's defaults (exactly-once v2), then the configured Kafka keys. */
+    public static Properties streamsProperties(AppConfig cfg) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "casewatch");
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 0);
+        p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, false);
+        p.put(StreamsConfig.consumerPrefix("isolation.level"), "read_committed");
+        p.putAll(cfg.kafka());
+        if (!p.containsKey(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)) {
+            throw new AppConfig.ConfigException("bootstrap.servers is not set (flag --bootstrap-servers or CASEWATCH_KAFKA_BOOTSTRAP_SERVERS)");
+        }
+        return p;
+    }
+
+    public static Pipeline start(AppConfig cfg, Clock tickClock) {
+        CasewatchTopology.Settings s = settings(cfg);
+        Properties props = streamsProperties(cfg);
+        int partitions;
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", props.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)))) {
+            partitions = admin.describeTopics(java.util.List.of(s.topics().ticks().name())).allTopicNames().get()
+                    .get(s.topics().ticks().name()).partitions().size();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot describe the ticks topic " + s.topics().ticks().name()
+                    + " (create the topics first, see docs/operations.md): " + e.getMessage(), e);
+        }
+        KafkaStreams streams = new KafkaStreams(CasewatchTopology.build(s), props);
+        streams.start();
+        Properties tp = new Properties();
+        props.forEach((k, v) -> {
+            String key = k.toString();
+            if (key.startsWith("security.") || key.startsWith("sasl.") || key.startsWith("ssl.") || key.equals("bootstrap.servers")) {
+                tp.put(key, v);
+            }
+        });
+        tp.put(ProducerConfig.ACKS_CONFIG, "1");
+        tp.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        Ticker ticker = new Ticker(new KafkaProducer<>(tp, new ByteArraySerializer(), new ByteArraySerializer()),
+                s.topics().ticks().name(), partitions, tickClock, cfg.duration(AppConfig.TICK, Duration.ofMillis(250)));
+        return new Pipeline(streams, ticker, s);
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public CasewatchTopology.Settings settings() {
+        return settings;
+    }
+
+    @Override
+    public void close() {
+        ticker.close();
+        streams.close(Duration.ofSeconds(30));
+    }
+}
