@@ -51,7 +51,7 @@ public final class Pipeline implements AutoCloseable {
         CasewatchTopology.Settings d = CasewatchTopology.Settings.defaults(Topics.named(cfg.topicNames()), set);
         return new CasewatchTopology.Settings(d.topics(), set, classifier, cfg.duration(AppConfig.GRACE, d.grace()),
                 cfg.duration(AppConfig.PUNCTUATE, d.punctuateEvery()), cfg.duration(AppConfig.MAX_FUTURE, d.maxFuture()),
-                cfg.integer(AppConfig.MAX_TEXT, d.maxTextChars()), new IntakeCounters());
+                cfg.integer(AppConfig.MAX_TEXT, d.maxTextChars()), new IntakeCounters(), null);
     }
 
     /** Kafka Streams properties: casewatch's defaults (exactly-once v2), then the configured Kafka keys. */
@@ -69,8 +69,9 @@ public final class Pipeline implements AutoCloseable {
         return p;
     }
 
-    public static Pipeline start(AppConfig cfg, Clock tickClock) {
-        CasewatchTopology.Settings s = settings(cfg);
+    /** @param clock the deployment's clock: stamps the ticks and bounds how far in the future events may lie */
+    public static Pipeline start(AppConfig cfg, Clock clock) {
+        CasewatchTopology.Settings s = settings(cfg).withClock(clock);
         Properties props = streamsProperties(cfg);
         int partitions;
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", props.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)))) {
@@ -92,7 +93,7 @@ public final class Pipeline implements AutoCloseable {
         tp.put(ProducerConfig.ACKS_CONFIG, "1");
         tp.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         Ticker ticker = new Ticker(new KafkaProducer<>(tp, new ByteArraySerializer(), new ByteArraySerializer()),
-                s.topics().ticks().name(), partitions, tickClock, cfg.duration(AppConfig.TICK, Duration.ofMillis(250)));
+                s.topics().ticks().name(), partitions, clock, cfg.duration(AppConfig.TICK, Duration.ofMillis(250)));
         return new Pipeline(streams, ticker, s);
     }
 

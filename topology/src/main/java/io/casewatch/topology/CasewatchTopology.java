@@ -32,11 +32,13 @@ public final class CasewatchTopology {
     /**
      * @param grace          how late (in event time) an event may arrive and still count before a deadline fires
      * @param punctuateEvery how often, in stream time, due deadlines are checked
-     * @param maxFuture      how far ahead of stream time an event may be stamped before it is dead-lettered
+     * @param maxFuture      how far ahead of {@code clock} an event may be stamped before it is dead-lettered
      * @param maxTextChars   longest contact text accepted
+     * @param clock          the deployment's clock, for the far-future check only; null in replay, where the input
+     *                       is the only time there is. Deadlines never read it: they run on stream time.
      */
     public record Settings(Topics topics, PolicySet policies, HoldingReplyClassifier classifier, Duration grace,
-            Duration punctuateEvery, Duration maxFuture, int maxTextChars, IntakeCounters counters) {
+            Duration punctuateEvery, Duration maxFuture, int maxTextChars, IntakeCounters counters, java.time.Clock clock) {
         public Settings {
             Objects.requireNonNull(topics);
             Objects.requireNonNull(policies);
@@ -52,11 +54,16 @@ public final class CasewatchTopology {
 
         public static Settings defaults(Topics topics, PolicySet policies) {
             return new Settings(topics, policies, HoldingReplyClassifier.shipped(), Duration.ofMillis(500),
-                    Duration.ofMillis(500), Intake.Limits.DEFAULT.maxFuture(), Intake.Limits.DEFAULT.maxTextChars(), new IntakeCounters());
+                    Duration.ofMillis(500), Intake.Limits.DEFAULT.maxFuture(), Intake.Limits.DEFAULT.maxTextChars(), new IntakeCounters(),
+                    null);
         }
 
         public Settings withGrace(Duration g) {
-            return new Settings(topics, policies, classifier, g, punctuateEvery, maxFuture, maxTextChars, counters);
+            return new Settings(topics, policies, classifier, g, punctuateEvery, maxFuture, maxTextChars, counters, clock);
+        }
+
+        public Settings withClock(java.time.Clock c) {
+            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, c);
         }
     }
 
@@ -65,9 +72,9 @@ public final class CasewatchTopology {
 
     public static Topology build(Settings s) {
         Topics t = s.topics();
-        Intake.Limits limits = new Intake.Limits(s.maxFuture(), s.maxTextChars());
+        Intake.Limits limits = new Intake.Limits(s.maxFuture(), s.maxTextChars(), s.clock());
         CaseEngine engine = new CaseEngine(s.policies(), s.classifier());
-        GuardedTimestampExtractor timestamps = new GuardedTimestampExtractor(s.maxFuture());
+        GuardedTimestampExtractor timestamps = new GuardedTimestampExtractor(s.maxFuture(), s.clock());
         Topology topology = new Topology();
 
         topology.addSource(Topology.AutoOffsetReset.EARLIEST, SRC_COMPLAINTS, timestamps, Serdes.ByteArray().deserializer(),

@@ -25,11 +25,10 @@ import io.casewatch.schema.serde.Serdes;
 final class Intake implements Processor<byte[], byte[], Object, Object> {
 
     static final String TICK_HEADER = "casewatch.tick";
-    static final long YEAR_2000 = GuardedTimestampExtractor.YEAR_2000;
 
     /** Limits of what makes sense. */
-    record Limits(Duration maxFuture, int maxTextChars) {
-        static final Limits DEFAULT = new Limits(Duration.ofDays(1), 16_384);
+    record Limits(Duration maxFuture, int maxTextChars, java.time.Clock clock) {
+        static final Limits DEFAULT = new Limits(Duration.ofDays(1), 16_384, null);
     }
 
     private final CaseInput.Kind kind;
@@ -136,11 +135,9 @@ final class Intake implements Processor<byte[], byte[], Object, Object> {
             throw new InvalidEventException(Reason.KEY_MISMATCH, "record key differs from caseId " + caseId
                     + ": the record would sit on another case's partition");
         }
-        long streamTime = context.currentStreamTimeMs();
-        long reference = streamTime > 0 ? Math.max(streamTime, record.timestamp()) : record.timestamp();
-        if (occurredAt < YEAR_2000 || occurredAt > reference + limits.maxFuture().toMillis()) {
+        if (!GuardedTimestampExtractor.inRange(occurredAt, limits.clock(), limits.maxFuture().toMillis())) {
             throw new InvalidEventException(Reason.TIME_OUT_OF_RANGE, "occurredAt " + java.time.Instant.ofEpochMilli(occurredAt)
-                    + " is before 2000 or more than " + limits.maxFuture() + " ahead of stream time");
+                    + " is before 2000 or more than " + limits.maxFuture() + " ahead of the clock");
         }
         return new CaseInput(kind, event, eventId, occurredAt, source);
     }
