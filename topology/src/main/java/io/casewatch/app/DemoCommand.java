@@ -71,6 +71,7 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path stateDir = Files.createTempDirectory("casewatch-demo-");
         CountDownLatch done = new CountDownLatch(1);
+        CountDownLatch cleaned = new CountDownLatch(1);
         out.println("casewatch demo: starting a local Kafka broker (KRaft, 127.0.0.1) ...");
         LocalBrokerProcess broker = LocalBrokerProcess.start();
         Pipeline pipeline = null;
@@ -96,7 +97,15 @@ public final class DemoCommand implements Callable<Integer> {
             printer = new Thread(() -> printAlerts(bootstrap, topics), "demo-alerts");
             generator.start();
             printer.start();
-            Runtime.getRuntime().addShutdownHook(new Thread(done::countDown, "demo-ctrl-c"));
+            // Ctrl-C: wake the main thread and hold the JVM until it has closed the pipeline and the broker.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                done.countDown();
+                try {
+                    cleaned.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "demo-ctrl-c"));
             if (durationSeconds != null) {
                 done.await(durationSeconds, TimeUnit.SECONDS);
             } else {
@@ -115,6 +124,7 @@ public final class DemoCommand implements Callable<Integer> {
             broker.close();
             deleteRecursively(stateDir);
             out.println("demo stopped; alerts published by level: " + counts);
+            cleaned.countDown();
         }
         return 0;
     }
