@@ -1,0 +1,145 @@
+package io.casewatch.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.casewatch.app.AppConfig;
+import io.casewatch.app.Pipeline;
+import io.casewatch.app.TopicProvisioner;
+import io.casewatch.broker.LocalKafka;
+import io.casewatch.schema.Alert;
+import io.casewatch.schema.serde.Serdes;
+import io.casewatch.testing.Events;
+import io.casewatch.topology.Topics;
+
+/**
+ * SPEC §8: catching up on a backlog never raises a breach for a deadline that the backlog shows was met. 10,000
+ * cases, each answered within an hour and resolved within two days, weeks ago, are in the topics before the
+ * application starts; the ticker stamps "now" from the first second, yet nothing may fire.
+ */
+class BacklogCatchUpIT {
+
+    private static final int CASES = 10_000;
+    private static LocalKafka kafka;
+    private static final Topics TOPICS = Topics.defaults();
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        kafka = LocalKafka.start();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            TopicProvisioner.ensure(admin, TOPICS, 3, (short) 1, "-1");
+        }
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        kafka.close();
+    }
+
+    @Test
+    void backlogOfAnsweredCasesRaisesNoBreachWhileCatchingUp() throws Exception {
+        Instant base = Instant.now().truncatedTo(ChronoUnit.MILLIS).minus(Duration.ofDays(40));
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < CASES; i++) {
+                String id = "backlog-" + i;
+                Instant opened = base.plus(Duration.ofMinutes(2L * i));
+                var open = Events.opened(id, opened, null);
+                var reply = Events.agentReply(id, opened.plus(Duration.ofMinutes(30 + i % 30)), "We refunded $10 to your card today.", "en");
+                var resolved = Events.resolved(id, opened.plus(Duration.ofHours(40)));
+                producer.send(rec(TOPICS.complaints().name(), id, Serdes.COMPLAINT_EVENT.toBytes(open), opened));
+                producer.send(rec(TOPICS.contacts().name(), id, Serdes.CONTACT_EVENT.toBytes(reply), reply.getOccurredAt()));
+                producer.send(rec(TOPICS.complaints().name(), id, Serdes.COMPLAINT_EVENT.toBytes(resolved), resolved.getOccurredAt()));
+            }
+            producer.flush();
+        }
+
+        String appId = "casewatch-it-backlog";
+        Map<String, String> flags = Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("casewatch-backlog-").toString(),
+                StreamsConfig.APPLICATION_ID_CONFIG, appId);
+        try (Pipeline pipeline = Pipeline.start(AppConfig.load(null, Map.of(), flags), Clock.systemUTC());
+             Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            awaitCaughtUp(admin, appId, Duration.ofSeconds(180));
+            // Let heartbeats stamped "now" move stream time well past every deadline of the backlog.
+            long ticksBefore = pipeline.settings().counters().ticks();
+            long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (pipeline.settings().counters().ticks() < ticksBefore + 12 && System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+            assertThat(pipeline.settings().counters().ticks()).isGreaterThanOrEqualTo(ticksBefore + 12);
+            assertThat(pipeline.settings().counters().accepted()).isEqualTo(3L * CASES);
+        }
+        assertThat(readAlerts()).isEmpty();
+    }
+
+    private static void awaitCaughtUp(Admin admin, String appId, Duration timeout) throws Exception {
+        List<TopicPartition> parts = new ArrayList<>();
+        for (String t : List.of(TOPICS.complaints().name(), TOPICS.contacts().name())) {
+            for (int i = 0; i < 3; i++) {
+                parts.add(new TopicPartition(t, i));
+            }
+        }
+        Map<TopicPartition, Long> ends = admin.listOffsets(parts.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
+                .all().get().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(appId).partitionsToOffsetAndMetadata().get();
+            if (parts.stream().allMatch(tp -> committed.containsKey(tp) && committed.get(tp).offset() >= ends.get(tp))) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        throw new AssertionError("the application did not catch up with the backlog within " + timeout);
+    }
+
+    private static List<Alert> readAlerts() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-backlog-alerts");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<Alert> out = new ArrayList<>();
+        try (KafkaConsumer<String, Alert> c = new KafkaConsumer<>(p, new StringDeserializer(), Serdes.ALERT.deserializer())) {
+            c.subscribe(List.of(TOPICS.l1().name(), TOPICS.l2().name(), TOPICS.l3().name()));
+            long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (System.nanoTime() < until) {
+                c.poll(Duration.ofMillis(200)).forEach(r -> out.add(r.value()));
+            }
+        }
+        return out;
+    }
+
+    private static ProducerRecord<byte[], byte[]> rec(String topic, String key, byte[] value, Instant at) {
+        return new ProducerRecord<>(topic, null, at.toEpochMilli(), key.getBytes(StandardCharsets.UTF_8), value);
+    }
+}
