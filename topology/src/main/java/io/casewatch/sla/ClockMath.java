@@ -149,8 +149,9 @@ public final class ClockMath {
      */
     public static long deadline(Budget budget, BusinessCalendar cal, long start, List<Interval> pauses,
             boolean rollToBusinessDay) {
-        long need = budgetMillis(budget, cal, start);
-        long raw = runOut(budget.basis(), cal, start, need, pauses);
+        long raw = budget.basis() == TimeBasis.CALENDAR_DAYS
+                ? calendarDaysRunOut(budget.amount(), cal.zone(), start, pauses)
+                : runOut(budget.basis(), cal, start, budgetMillis(budget, cal, start), pauses);
         if (raw == NEVER || !budget.dayBased()) {
             return raw;
         }
@@ -163,6 +164,28 @@ public final class ClockMath {
             }
         }
         return startOfDay(lastDay.plusDays(1), zone);
+    }
+
+    /**
+     * Calendar days are counted on the local wall clock, where every day has 24 hours: a pause over a DST change
+     * then moves the deadline by the local time it covered, and the budget never gains or loses the changed hour.
+     */
+    private static long calendarDaysRunOut(long days, ZoneId zone, long start, List<Interval> pauses) {
+        List<Interval> local = new ArrayList<>(pauses.size());
+        for (Interval p : pauses) {
+            local.add(new Interval(toLocal(p.from(), zone), p.isOpen() ? Interval.OPEN : toLocal(p.to(), zone)));
+        }
+        long raw = runOut(TimeBasis.CALENDAR, null, toLocal(start, zone), days * DAY, local);
+        return raw == NEVER ? NEVER : fromLocal(raw, zone);
+    }
+
+    private static long toLocal(long t, ZoneId zone) {
+        return Instant.ofEpochMilli(t).atZone(zone).toLocalDateTime().toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
+    }
+
+    private static long fromLocal(long localMillis, ZoneId zone) {
+        return java.time.LocalDateTime.ofEpochSecond(Math.floorDiv(localMillis, 1000), (int) Math.floorMod(localMillis, 1000) * 1_000_000,
+                java.time.ZoneOffset.UTC).atZone(zone).toInstant().toEpochMilli();
     }
 
     /** The instant at which counted time from {@code start} reaches {@code share} of {@code need}. */

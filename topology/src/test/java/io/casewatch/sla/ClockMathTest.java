@@ -649,4 +649,18 @@ class ClockMathTest {
             }
         }
     }
+
+    @Test
+    void aPauseOverTheAutumnClockChangeMovesACalendarDayDeadlineByExactlyTheLocalDaysPaused() {
+        // Pausing the whole local Sunday of the change (25 hours long) must move the deadline by one day, as pausing
+        // any ordinary day does: the budget must not lose the changed hour twice.
+        BusinessCalendar gb = Calendars.presets().get("GB");
+        long start = Instant.parse("2026-10-19T23:00:00Z").toEpochMilli();
+        List<Interval> sunday = List.of(new Interval(Instant.parse("2026-10-24T23:00:00Z").toEpochMilli(),
+                Instant.parse("2026-10-26T00:00:00Z").toEpochMilli()));
+
+        long deadline = ClockMath.deadline(Budget.calendarDays(15), gb, start, sunday, false);
+
+        assertThat(Instant.ofEpochMilli(deadline)).isEqualTo(Instant.parse("2026-11-05T00:00:00Z"));
+    }
 }
