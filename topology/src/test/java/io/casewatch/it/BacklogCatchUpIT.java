@@ -2,7 +2,6 @@ package io.casewatch.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,20 +10,15 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +26,6 @@ import org.junit.jupiter.api.Test;
 
 import io.casewatch.app.AppConfig;
 import io.casewatch.app.Pipeline;
-import io.casewatch.app.TopicProvisioner;
 import io.casewatch.broker.LocalKafka;
 import io.casewatch.schema.Alert;
 import io.casewatch.schema.serde.Serdes;
@@ -48,14 +41,11 @@ class BacklogCatchUpIT {
 
     private static final int CASES = 10_000;
     private static LocalKafka kafka;
-    private static final Topics TOPICS = Topics.defaults();
+    private static final Topics TOPICS = ItSupport.TOPICS;
 
     @BeforeAll
     static void startBroker() throws Exception {
-        kafka = LocalKafka.start();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            TopicProvisioner.ensure(admin, TOPICS, 3, (short) 1, "-1");
-        }
+        kafka = ItSupport.brokerWithTopics(3);
     }
 
     @AfterAll
@@ -66,10 +56,7 @@ class BacklogCatchUpIT {
     @Test
     void backlogOfAnsweredCasesRaisesNoBreachWhileCatchingUp() throws Exception {
         Instant base = Instant.now().truncatedTo(ChronoUnit.MILLIS).minus(Duration.ofDays(40));
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer = ItSupport.producer(kafka)) {
             for (int i = 0; i < CASES; i++) {
                 String id = "backlog-" + i;
                 Instant opened = base.plus(Duration.ofMinutes(2L * i));
@@ -123,14 +110,8 @@ class BacklogCatchUpIT {
     }
 
     private static List<Alert> readAlerts() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-backlog-alerts");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<Alert> out = new ArrayList<>();
-        try (KafkaConsumer<String, Alert> c = new KafkaConsumer<>(p, new StringDeserializer(), Serdes.ALERT.deserializer())) {
-            c.subscribe(List.of(TOPICS.l1().name(), TOPICS.l2().name(), TOPICS.l3().name()));
+        try (KafkaConsumer<String, Alert> c = ItSupport.alertConsumer(kafka, "it-backlog-alerts")) {
             long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             while (System.nanoTime() < until) {
                 c.poll(Duration.ofMillis(200)).forEach(r -> out.add(r.value()));
@@ -140,6 +121,6 @@ class BacklogCatchUpIT {
     }
 
     private static ProducerRecord<byte[], byte[]> rec(String topic, String key, byte[] value, Instant at) {
-        return new ProducerRecord<>(topic, null, at.toEpochMilli(), key.getBytes(StandardCharsets.UTF_8), value);
+        return ItSupport.record(topic, key, value, at);
     }
 }

@@ -2,7 +2,6 @@ package io.casewatch.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -11,16 +10,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,7 +21,6 @@ import org.junit.jupiter.api.Test;
 
 import io.casewatch.app.AppConfig;
 import io.casewatch.app.Pipeline;
-import io.casewatch.app.TopicProvisioner;
 import io.casewatch.broker.LocalKafka;
 import io.casewatch.schema.Alert;
 import io.casewatch.schema.AlertKind;
@@ -46,14 +38,11 @@ import io.casewatch.topology.Topics;
 class FirstResponseBreachIT {
 
     private static LocalKafka kafka;
-    private static final Topics TOPICS = Topics.defaults();
+    private static final Topics TOPICS = ItSupport.TOPICS;
 
     @BeforeAll
     static void startBroker() throws Exception {
-        kafka = LocalKafka.start();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            TopicProvisioner.ensure(admin, TOPICS, 2, (short) 1, "-1");
-        }
+        kafka = ItSupport.brokerWithTopics(2);
     }
 
     @AfterAll
@@ -67,7 +56,7 @@ class FirstResponseBreachIT {
         // DEFAULT policy: first response within 24 hours. Open 24h minus 20s ago, so the deadline passes during the test.
         Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         Instant openedLate = now.minus(Duration.ofHours(24)).plusSeconds(20);
-        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+        try (KafkaProducer<byte[], byte[]> producer = ItSupport.producer(kafka)) {
             producer.send(record(TOPICS.complaints().name(), "it-garbage", new byte[] {0x42, 0x13, 0x07}, now.minusSeconds(60))).get();
             send(producer, Events.opened("it-unanswered", openedLate, null));
             send(producer, Events.opened("it-answered", openedLate, null));
@@ -79,7 +68,7 @@ class FirstResponseBreachIT {
                 StreamsConfig.STATE_DIR_CONFIG, state.toString(), StreamsConfig.APPLICATION_ID_CONFIG, "casewatch-it-1",
                 StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
         try (Pipeline pipeline = Pipeline.start(AppConfig.load(null, Map.of(), flags), Clock.systemUTC());
-             KafkaConsumer<String, Alert> consumer = alertConsumer()) {
+             KafkaConsumer<String, Alert> consumer = ItSupport.alertConsumer(kafka, "it-alerts")) {
             List<Alert> alerts = new ArrayList<>();
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
             while (System.nanoTime() < deadline
@@ -103,29 +92,11 @@ class FirstResponseBreachIT {
         }
     }
 
-    private static KafkaProducer<byte[], byte[]> producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
     private static void send(KafkaProducer<byte[], byte[]> producer, io.casewatch.schema.ComplaintEvent e) throws Exception {
         producer.send(record(TOPICS.complaints().name(), e.getCaseId(), Serdes.COMPLAINT_EVENT.toBytes(e), e.getOccurredAt())).get();
     }
 
     private static ProducerRecord<byte[], byte[]> record(String topic, String key, byte[] value, Instant at) {
-        return new ProducerRecord<>(topic, null, at.toEpochMilli(), key.getBytes(StandardCharsets.UTF_8), value);
-    }
-
-    private static KafkaConsumer<String, Alert> alertConsumer() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-alerts");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        KafkaConsumer<String, Alert> c = new KafkaConsumer<>(p, new StringDeserializer(), Serdes.ALERT.deserializer());
-        c.subscribe(List.of(TOPICS.l1().name(), TOPICS.l2().name(), TOPICS.l3().name()));
-        return c;
+        return ItSupport.record(topic, key, value, at);
     }
 }

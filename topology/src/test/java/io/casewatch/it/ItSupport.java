@@ -1,0 +1,63 @@
+package io.casewatch.it;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import io.casewatch.app.TopicProvisioner;
+import io.casewatch.broker.LocalKafka;
+import io.casewatch.schema.Alert;
+import io.casewatch.schema.serde.Serdes;
+import io.casewatch.topology.Topics;
+
+/** What the integration tests share: a real broker with casewatch's topics, and plain clients for it. */
+final class ItSupport {
+    static final Topics TOPICS = Topics.defaults();
+
+    private ItSupport() {
+    }
+
+    static LocalKafka brokerWithTopics(int partitions) throws Exception {
+        LocalKafka kafka = LocalKafka.start();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            TopicProvisioner.ensure(admin, TOPICS, partitions, (short) 1, "-1");
+        }
+        return kafka;
+    }
+
+    static KafkaProducer<byte[], byte[]> producer(LocalKafka kafka) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 10);
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** A record stamped with the event's time, keyed by its case, as producers are expected to write them. */
+    static ProducerRecord<byte[], byte[]> record(String topic, String key, byte[] value, Instant at) {
+        return new ProducerRecord<>(topic, null, at.toEpochMilli(), key.getBytes(StandardCharsets.UTF_8), value);
+    }
+
+    /** A read_committed consumer of the three escalation topics, from the beginning. */
+    static KafkaConsumer<String, Alert> alertConsumer(LocalKafka kafka, String group) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        KafkaConsumer<String, Alert> c = new KafkaConsumer<>(p, new StringDeserializer(), Serdes.ALERT.deserializer());
+        c.subscribe(List.of(TOPICS.l1().name(), TOPICS.l2().name(), TOPICS.l3().name()));
+        return c;
+    }
+}
