@@ -122,4 +122,24 @@ class StallLoopTopologyTest {
             });
         }
     }
+
+    @Test
+    void caseOpenPastItsStatutoryMaximumWithOnlyHoldingRepliesIsAChronicStallAtL3() {
+        // Contacts 40 days apart never make three within 30 days, so only the chronic rule can catch this case.
+        try (CaseDriver d = new CaseDriver(PolicySet.presets())) {
+            d.pipe(Events.opened("chronic-1", T0, "CN"));
+            for (int i = 0; i < 3; i++) {
+                Instant ask = T0.plus(Duration.ofDays(40L * i)).plus(Duration.ofHours(1));
+                d.pipe(Events.inbound("chronic-1", ask));
+                d.pipe(Events.agentReply("chronic-1", ask.plus(Duration.ofHours(2)), HOLDING, "zh-Hans"));
+            }
+            assertThat(of(d, AlertKind.STALL_LOOP)).singleElement().satisfies(a -> {
+                assertThat(a.getEpisode()).isZero();
+                assertThat(a.getLevel()).isEqualTo(Level.L3);
+                assertThat(a.getEvidence().getNotes()).containsKey("chronic");
+                // CN statutory maximum: 60 days from the day after receipt, 9 Jan 2024 00:00 Shanghai.
+                assertThat(a.getDetectedAt()).isEqualTo(Instant.parse("2024-03-08T16:00:00Z"));
+            });
+        }
+    }
 }
