@@ -436,52 +436,59 @@ public final class CaseEngine {
         }
     }
 
-    /** When this case next needs {@link #advance}: the earliest alert that could still fall due. */
-    public long nextDue(CaseData c, long now) {
+    /** What a case looks like after a change: its status for dashboards and when it next needs {@link #advance}. */
+    public record Settled(CaseStatus status, long nextDue) {
+    }
+
+    /**
+     * Computes the case's clocks once, for both its status at {@code now} and its next due instant: the earliest
+     * alert that could still fall due after {@code firedUpTo}, the instant up to which {@link #advance} has run.
+     */
+    public Settled settle(CaseData c, long firedUpTo, long now) {
+        Policy p = policyOf(c, now);
+        BusinessCalendar cal = policies.calendarOf(p);
+        List<ClockView> views = CaseClocks.all(c, p, cal, now);
+        return new Settled(status(c, p, views, now), nextDue(c, p, cal, views, firedUpTo));
+    }
+
+    private static long nextDue(CaseData c, Policy p, BusinessCalendar cal, List<ClockView> views, long firedUpTo) {
         if (!c.getOpened()) {
             return ClockMath.NEVER;
         }
-        Policy p = policyOf(c, now);
-        BusinessCalendar cal = policies.calendarOf(p);
         long next = ClockMath.NEVER;
-        for (ClockView v : CaseClocks.all(c, p, cal, now)) {
+        for (ClockView v : views) {
             if (v.goalAt() != null || v.stoppedAt() != null) {
                 continue;
             }
-            if (v.fireAt() != ClockMath.NEVER && v.fireAt() > now) {
+            if (v.fireAt() != ClockMath.NEVER && v.fireAt() > firedUpTo) {
                 next = Math.min(next, v.fireAt());
             }
             for (long r : v.atRiskAt()) {
-                if (r != ClockMath.NEVER && r > now) {
+                if (r != ClockMath.NEVER && r > firedUpTo) {
                     next = Math.min(next, r);
                 }
             }
         }
         if (CaseClocks.isOpen(c) && c.getHolding() > 0 && c.getSubstantive() == 0) {
             long max = CaseClocks.statutoryMaximum(c, p, cal);
-            if (max > now) {
+            if (max > firedUpTo) {
                 next = Math.min(next, max);
             }
         }
         for (AlertState a : c.getAlerts()) {
             if (!a.getAcked() && !a.getClosed() && a.getAckDueAt() != null) {
-                next = Math.min(next, Math.max(a.getAckDueAt(), now + 1));
+                next = Math.min(next, Math.max(a.getAckDueAt(), firedUpTo + 1));
             }
         }
         return next;
     }
 
-    // ---------------------------------------------------------------- status
-
-    public CaseStatus status(CaseData c, long now) {
-        Policy p = policyOf(c, now);
-        List<ClockStatus> clocks = new ArrayList<>();
-        if (p != null) {
-            for (ClockView v : CaseClocks.all(c, p, policies.calendarOf(p), now)) {
-                clocks.add(new ClockStatus(v.kind(), v.state(),
-                        v.deadline() == ClockMath.NEVER ? null : java.time.Instant.ofEpochMilli(v.deadline()),
-                        v.budgetMillis(), v.usedMillis(), v.budgetUsed()));
-            }
+    private static CaseStatus status(CaseData c, Policy p, List<ClockView> views, long now) {
+        List<ClockStatus> clocks = new ArrayList<>(views.size());
+        for (ClockView v : views) {
+            clocks.add(new ClockStatus(v.kind(), v.state(),
+                    v.deadline() == ClockMath.NEVER ? null : java.time.Instant.ofEpochMilli(v.deadline()),
+                    v.budgetMillis(), v.usedMillis(), v.budgetUsed()));
         }
         List<OpenAlert> open = new ArrayList<>();
         for (AlertState a : c.getAlerts()) {
@@ -493,7 +500,7 @@ public final class CaseEngine {
                 .setCaseId(c.getCaseId())
                 .setMerchantId(c.getMerchantId() == null ? "" : c.getMerchantId())
                 .setState(c.getState())
-                .setPolicyId(p == null ? "" : p.id())
+                .setPolicyId(p.id())
                 .setJurisdiction(c.getJurisdiction())
                 .setCategory(c.getCategory())
                 .setOpenedAt(c.getReceivedAt() == null ? null : java.time.Instant.ofEpochMilli(c.getReceivedAt()))

@@ -20,7 +20,8 @@ import io.casewatch.sla.Calendars;
 public final class PolicySet {
 
     private final List<Policy> policies;
-    private final List<Policy> byEffectiveTime;
+    /** The versions in effect from each effective instant on, so a lookup allocates nothing. */
+    private final java.util.TreeMap<Long, Map<String, Policy>> epochs = new java.util.TreeMap<>();
     private final Map<String, String> merchantTiers;
     private final Calendars calendars;
     private final List<Long> changeTimes;
@@ -42,7 +43,11 @@ public final class PolicySet {
         this.changeTimes = List.copyOf(times);
         List<Policy> sorted = new ArrayList<>(this.policies);
         sorted.sort(Comparator.comparing(Policy::effectiveFrom));
-        this.byEffectiveTime = List.copyOf(sorted);
+        Map<String, Policy> current = new LinkedHashMap<>();
+        for (Policy p : sorted) {
+            current.put(p.id(), p);
+            epochs.put(p.effectiveFrom().toEpochMilli(), java.util.Collections.unmodifiableMap(new LinkedHashMap<>(current)));
+        }
     }
 
     public static PolicySet presets() {
@@ -90,13 +95,7 @@ public final class PolicySet {
     }
 
     private Map<String, Policy> inEffect(long at) {
-        Map<String, Policy> byId = new LinkedHashMap<>();
-        for (Policy p : byEffectiveTime) {
-            if (p.effectiveFrom().toEpochMilli() > at) {
-                break;
-            }
-            byId.put(p.id(), p);
-        }
-        return byId;
+        Map.Entry<Long, Map<String, Policy>> e = epochs.floorEntry(at);
+        return e == null ? Map.of() : e.getValue();
     }
 }

@@ -129,7 +129,7 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
             return;
         }
         emit(alerts);
-        save(c, Math.max(context.currentStreamTimeMs(), in.occurredAt()));
+        save(c, in.occurredAt() - grace.toMillis(), Math.max(context.currentStreamTimeMs(), in.occurredAt()));
     }
 
     /** Fires every case whose next due instant stream time has passed by the grace. */
@@ -151,7 +151,7 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
             }
             c.setTimerAt(null);
             emit(engine.advance(c, now));
-            save(c, streamTime);
+            save(c, now, streamTime);
         }
     }
 
@@ -174,21 +174,27 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
             }
         }
         for (KeyValue<String, CaseData> kv : all) {
-            reschedule(kv.value, now);
+            reschedule(kv.value, engine.settle(kv.value, now, now).nextDue());
             cases.put(kv.key, kv.value);
         }
         meta.put(POLICY_EPOCH, latest);
     }
 
-    private void save(CaseData c, long now) {
-        reschedule(c, now);
+    /**
+     * Stores the case, moves its timer entry and publishes its status.
+     *
+     * @param firedUpTo how far {@link CaseEngine#advance} has fired this case: anything due later needs a timer, even
+     *                  when it lies within the grace before {@code now}
+     */
+    private void save(CaseData c, long firedUpTo, long now) {
+        CaseEngine.Settled settled = engine.settle(c, firedUpTo, now);
+        reschedule(c, settled.nextDue());
         cases.put(c.getCaseId(), c);
-        context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(c.getCaseId(), engine.status(c, now), now),
+        context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(c.getCaseId(), settled.status(), now),
                 sinks.status());
     }
 
-    private void reschedule(CaseData c, long now) {
-        long next = engine.nextDue(c, now);
+    private void reschedule(CaseData c, long next) {
         Long current = c.getTimerAt();
         if (current != null && current == next) {
             return;

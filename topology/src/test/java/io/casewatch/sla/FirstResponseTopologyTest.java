@@ -88,4 +88,18 @@ class FirstResponseTopologyTest {
             assertThat(d.alerts()).anyMatch(a -> a.getCaseId().equals("case-6") && a.getKind() == AlertKind.FIRST_RESPONSE_BREACH);
         }
     }
+
+    @Test
+    void deadlinePassedWithinTheGraceOfAnotherEventStillFiresOnTheNextTick() {
+        // An unrelated contact 200 ms after the deadline (inside the 500 ms grace) must not make the deadline skip
+        // its timer: the breach fires when stream time moves on, with no further event on the case.
+        try (CaseDriver d = new CaseDriver(PolicySet.presets())) {
+            d.pipe(Events.opened("case-7", T0, null));
+            d.tick(T0.plus(Duration.ofHours(24)).minusSeconds(1));
+            d.pipe(Events.inbound("case-7", T0.plus(Duration.ofHours(24)).plusMillis(200)));
+            d.tick(T0.plus(Duration.ofHours(24)).plusSeconds(5));
+
+            assertThat(d.alerts()).anyMatch(a -> a.getKind() == AlertKind.FIRST_RESPONSE_BREACH && a.getStatus() == AlertStatus.OPEN);
+        }
+    }
 }
