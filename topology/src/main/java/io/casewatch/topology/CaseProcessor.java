@@ -135,7 +135,7 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
     /** Fires every case whose next due instant stream time has passed by the grace. */
     void fireDueTimers(long streamTime) {
         long now = streamTime - grace.toMillis();
-        reindexOnPolicyChange(now);
+        reindexOnPolicyChange(now, streamTime);
         List<Bytes> due = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> it = timers.range(timerKey(0L, ""), timerKey(now + 1, ""))) {
             while (it.hasNext() && due.size() < MAX_TIMERS_PER_PUNCTUATION) {
@@ -155,8 +155,11 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
         }
     }
 
-    /** When a policy version takes effect, every open case's next due instant is recomputed under it. */
-    private void reindexOnPolicyChange(long now) {
+    /**
+     * When a policy version takes effect, every case is looked at under it: what the new version makes due is fired
+     * now, and the next due instant is recomputed.
+     */
+    private void reindexOnPolicyChange(long now, long streamTime) {
         Long applied = meta.get(POLICY_EPOCH);
         long latest = Long.MIN_VALUE;
         for (long t : engine.policies().changeTimes()) {
@@ -174,8 +177,8 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
             }
         }
         for (KeyValue<String, CaseData> kv : all) {
-            reschedule(kv.value, engine.settle(kv.value, now, now).nextDue());
-            cases.put(kv.key, kv.value);
+            emit(engine.advance(kv.value, now));
+            save(kv.value, now, streamTime);
         }
         meta.put(POLICY_EPOCH, latest);
     }
