@@ -38,10 +38,13 @@ public final class AppConfig {
     public static final String TICK = "casewatch.tick.interval";
     public static final String MAX_FUTURE = "casewatch.max.future";
     public static final String MAX_TEXT = "casewatch.max.text.chars";
+    public static final String STORM_CAP = "casewatch.storm.cap";
+    public static final String STORM_WINDOW = "casewatch.storm.window";
+    public static final String QUIET_CALENDAR = "casewatch.quiet.calendar";
     public static final String TOPIC_PREFIX = "casewatch.topic.";
 
     static final Set<String> CASEWATCH_KEYS = Set.of(POLICIES_FILE, PHRASES_DIR, SIMILARITY, GRACE, PUNCTUATE, TICK,
-            MAX_FUTURE, MAX_TEXT);
+            MAX_FUTURE, MAX_TEXT, STORM_CAP, STORM_WINDOW, QUIET_CALENDAR);
     private static final List<String> CLIENT_PREFIXES = List.of(StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.RESTORE_CONSUMER_PREFIX,
             StreamsConfig.GLOBAL_CONSUMER_PREFIX, StreamsConfig.CONSUMER_PREFIX, StreamsConfig.PRODUCER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX,
             StreamsConfig.TOPIC_PREFIX);

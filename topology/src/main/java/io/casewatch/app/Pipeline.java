@@ -51,7 +51,14 @@ public final class Pipeline implements AutoCloseable {
         CasewatchTopology.Settings d = CasewatchTopology.Settings.defaults(Topics.named(cfg.topicNames()), set);
         return new CasewatchTopology.Settings(d.topics(), set, classifier, cfg.duration(AppConfig.GRACE, d.grace()),
                 cfg.duration(AppConfig.PUNCTUATE, d.punctuateEvery()), cfg.duration(AppConfig.MAX_FUTURE, d.maxFuture()),
-                cfg.integer(AppConfig.MAX_TEXT, d.maxTextChars()), new IntakeCounters(), null);
+                cfg.integer(AppConfig.MAX_TEXT, d.maxTextChars()), new IntakeCounters(), null, escalation(cfg, set));
+    }
+
+    static io.casewatch.escalation.EscalationRules escalation(AppConfig cfg, PolicySet set) {
+        var d = io.casewatch.escalation.EscalationRules.DEFAULT;
+        String quiet = cfg.get(AppConfig.QUIET_CALENDAR, null);
+        return new io.casewatch.escalation.EscalationRules(cfg.integer(AppConfig.STORM_CAP, d.stormCap()),
+                cfg.duration(AppConfig.STORM_WINDOW, d.stormWindow()), quiet == null ? null : set.calendars().get(quiet));
     }
 
     /** Kafka Streams properties: casewatch's defaults (exactly-once v2), then the configured Kafka keys. */

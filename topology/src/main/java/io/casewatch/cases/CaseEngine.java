@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.casewatch.escalation.AlertIds;
+import io.casewatch.escalation.EscalationRules;
 import io.casewatch.loops.HoldingReplyClassifier;
 import io.casewatch.loops.SimHash;
 import io.casewatch.policy.Policy;
@@ -57,10 +58,12 @@ public final class CaseEngine {
 
     private final PolicySet policies;
     private final HoldingReplyClassifier classifier;
+    private final EscalationRules rules;
 
-    public CaseEngine(PolicySet policies, HoldingReplyClassifier classifier) {
+    public CaseEngine(PolicySet policies, HoldingReplyClassifier classifier, EscalationRules rules) {
         this.policies = policies;
         this.classifier = classifier;
+        this.rules = rules;
     }
 
     public PolicySet policies() {
@@ -555,7 +558,9 @@ public final class CaseEngine {
 
     private void remember(CaseData c, Policy p, Alert a, String rootId) {
         Duration ack = p.ackTime(a.getLevel());
-        Long due = a.getLevel() == Level.L3 || ack == null ? null : a.getDetectedAt().toEpochMilli() + ack.toMillis();
+        // An L1 alert held for quiet hours reaches people at the next opening; its ack time counts from then.
+        long shown = a.getLevel() == Level.L1 ? rules.releaseAt(a.getDetectedAt().toEpochMilli()) : a.getDetectedAt().toEpochMilli();
+        Long due = a.getLevel() == Level.L3 || ack == null ? null : shown + ack.toMillis();
         List<AlertState> alerts = new ArrayList<>(c.getAlerts());
         alerts.add(new AlertState(a.getAlertId(), rootId, a.getKind(), a.getLevel(), a.getEpisode(),
                 a.getDetectedAt().toEpochMilli(), due, false, false));

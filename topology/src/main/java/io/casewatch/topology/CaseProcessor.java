@@ -58,7 +58,7 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
     private KeyValueStore<String, Long> meta;
 
     /** Names of the sinks this processor forwards to. */
-    record Sinks(String l1, String l2, String l3, String status, String deadLetters) {
+    record Sinks(String gate, String l1, String l2, String l3, String status, String deadLetters) {
     }
 
     CaseProcessor(CaseEngine engine, Duration grace, Duration punctuateEvery, Sinks sinks, IntakeCounters counters) {
@@ -215,13 +215,8 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
 
     private void emit(List<Alert> alerts) {
         for (Alert a : alerts) {
-            String sink = switch (a.getLevel()) {
-                case L1 -> sinks.l1();
-                case L2 -> sinks.l2();
-                case L3 -> sinks.l3();
-            };
             context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(a.getCaseId(), a,
-                    a.getDetectedAt().toEpochMilli()), sink);
+                    a.getDetectedAt().toEpochMilli()), sinks.gate());
         }
     }
 

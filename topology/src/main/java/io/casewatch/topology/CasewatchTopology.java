@@ -8,6 +8,7 @@ import org.apache.kafka.streams.Topology;
 
 import io.casewatch.cases.CaseEngine;
 import io.casewatch.cases.CaseInput;
+import io.casewatch.escalation.EscalationRules;
 import io.casewatch.loops.HoldingReplyClassifier;
 import io.casewatch.policy.PolicySet;
 
@@ -23,6 +24,7 @@ public final class CasewatchTopology {
     static final String SRC_ACKS = "src-acks";
     static final String SRC_TICKS = "src-ticks";
     static final String CASES = "cases";
+    static final String GATE = "escalation-gate";
     static final String SINK_L1 = "sink-l1";
     static final String SINK_L2 = "sink-l2";
     static final String SINK_L3 = "sink-l3";
@@ -38,7 +40,8 @@ public final class CasewatchTopology {
      *                       is the only time there is. Deadlines never read it: they run on stream time.
      */
     public record Settings(Topics topics, PolicySet policies, HoldingReplyClassifier classifier, Duration grace,
-            Duration punctuateEvery, Duration maxFuture, int maxTextChars, IntakeCounters counters, java.time.Clock clock) {
+            Duration punctuateEvery, Duration maxFuture, int maxTextChars, IntakeCounters counters, java.time.Clock clock,
+            EscalationRules escalation) {
         public Settings {
             Objects.requireNonNull(topics);
             Objects.requireNonNull(policies);
@@ -55,15 +58,19 @@ public final class CasewatchTopology {
         public static Settings defaults(Topics topics, PolicySet policies) {
             return new Settings(topics, policies, HoldingReplyClassifier.shipped(), Duration.ofMillis(500),
                     Duration.ofMillis(500), Intake.Limits.DEFAULT.maxFuture(), Intake.Limits.DEFAULT.maxTextChars(), new IntakeCounters(),
-                    null);
+                    null, EscalationRules.DEFAULT);
         }
 
         public Settings withGrace(Duration g) {
-            return new Settings(topics, policies, classifier, g, punctuateEvery, maxFuture, maxTextChars, counters, clock);
+            return new Settings(topics, policies, classifier, g, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation);
         }
 
         public Settings withClock(java.time.Clock c) {
-            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, c);
+            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, c, escalation);
+        }
+
+        public Settings withEscalation(EscalationRules e) {
+            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, e);
         }
     }
 
@@ -73,7 +80,7 @@ public final class CasewatchTopology {
     public static Topology build(Settings s) {
         Topics t = s.topics();
         Intake.Limits limits = new Intake.Limits(s.maxFuture(), s.maxTextChars(), s.clock());
-        CaseEngine engine = new CaseEngine(s.policies(), s.classifier());
+        CaseEngine engine = new CaseEngine(s.policies(), s.classifier(), s.escalation());
         GuardedTimestampExtractor timestamps = new GuardedTimestampExtractor(s.maxFuture(), s.clock());
         Topology topology = new Topology();
 
@@ -91,13 +98,14 @@ public final class CasewatchTopology {
         topology.addProcessor("intake-acks", () -> new Intake(CaseInput.Kind.ACK, limits, CASES, SINK_DLQ, s.counters()), SRC_ACKS);
         topology.addProcessor("intake-ticks", () -> new Intake(null, limits, CASES, SINK_DLQ, s.counters()), SRC_TICKS);
 
-        CaseProcessor.Sinks sinks = new CaseProcessor.Sinks(SINK_L1, SINK_L2, SINK_L3, SINK_STATUS, SINK_DLQ);
+        CaseProcessor.Sinks sinks = new CaseProcessor.Sinks(GATE, SINK_L1, SINK_L2, SINK_L3, SINK_STATUS, SINK_DLQ);
         topology.addProcessor(CASES, CaseProcessor.supplier(engine, s.grace(), s.punctuateEvery(), sinks, s.counters()),
                 "intake-complaints", "intake-contacts", "intake-acks", "intake-ticks");
+        topology.addProcessor(GATE, EscalationGate.supplier(s.escalation(), s.grace(), sinks), CASES);
 
-        topology.addSink(SINK_L1, t.l1().name(), t.l1().keySerde().serializer(), t.l1().valueSerde().serializer(), CASES);
-        topology.addSink(SINK_L2, t.l2().name(), t.l2().keySerde().serializer(), t.l2().valueSerde().serializer(), CASES);
-        topology.addSink(SINK_L3, t.l3().name(), t.l3().keySerde().serializer(), t.l3().valueSerde().serializer(), CASES);
+        topology.addSink(SINK_L1, t.l1().name(), t.l1().keySerde().serializer(), t.l1().valueSerde().serializer(), GATE);
+        topology.addSink(SINK_L2, t.l2().name(), t.l2().keySerde().serializer(), t.l2().valueSerde().serializer(), GATE);
+        topology.addSink(SINK_L3, t.l3().name(), t.l3().keySerde().serializer(), t.l3().valueSerde().serializer(), GATE);
         topology.addSink(SINK_STATUS, t.status().name(), t.status().keySerde().serializer(), t.status().valueSerde().serializer(), CASES);
         topology.addSink(SINK_DLQ, t.deadLetters().name(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(),
                 "intake-complaints", "intake-contacts", "intake-acks", CASES);

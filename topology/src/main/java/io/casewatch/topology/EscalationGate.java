@@ -1,0 +1,212 @@
+package io.casewatch.topology;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Set;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+import io.casewatch.escalation.AlertIds;
+import io.casewatch.escalation.EscalationRules;
+import io.casewatch.schema.Alert;
+import io.casewatch.schema.AlertKind;
+import io.casewatch.schema.AlertStatus;
+import io.casewatch.schema.Evidence;
+import io.casewatch.schema.Level;
+import io.casewatch.schema.serde.AvroSerde;
+
+/**
+ * Between raising an alert and publishing it: holds L1 alerts during quiet hours and folds alert storms (SPEC §4,
+ * escalation issue). Runs in the same task as the case processor, on the same stream time, so it is deterministic
+ * in replay. Folding counts per merchant within this task: with P input partitions a storm yields at most P
+ * summaries per window (docs/decisions.md).
+ */
+final class EscalationGate implements Processor<String, Alert, Object, Object> {
+
+    static final String PASSED = "storm-passed";
+    static final String FOLDED = "storm-folded";
+    static final String HELD = "quiet-held";
+    static final String HELD_INDEX = "quiet-held-index";
+
+    private final EscalationRules rules;
+    private final Duration grace;
+    private final CaseProcessor.Sinks sinks;
+    private ProcessorContext<Object, Object> context;
+    private KeyValueStore<String, Long> passed;
+    private KeyValueStore<String, Long> folded;
+    private KeyValueStore<Bytes, Alert> held;
+    private KeyValueStore<String, Long> heldIndex;
+
+    EscalationGate(EscalationRules rules, Duration grace, CaseProcessor.Sinks sinks) {
+        this.rules = rules;
+        this.grace = grace;
+        this.sinks = sinks;
+    }
+
+    static ProcessorSupplier<String, Alert, Object, Object> supplier(EscalationRules rules, Duration grace, CaseProcessor.Sinks sinks) {
+        return new ProcessorSupplier<>() {
+            @Override
+            public Processor<String, Alert, Object, Object> get() {
+                return new EscalationGate(rules, grace, sinks);
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                AvroSerde<Alert> alerts = new AvroSerde<>(Alert.class);
+                return Set.of(
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PASSED), Serdes.String(), Serdes.Long()),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FOLDED), Serdes.String(), Serdes.Long()),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HELD), Serdes.Bytes(), alerts),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HELD_INDEX), Serdes.String(), Serdes.Long()));
+            }
+        };
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        this.context = context;
+        this.passed = context.getStateStore(PASSED);
+        this.folded = context.getStateStore(FOLDED);
+        this.held = context.getStateStore(HELD);
+        this.heldIndex = context.getStateStore(HELD_INDEX);
+        context.schedule(Duration.ofSeconds(1), PunctuationType.STREAM_TIME, this::onStreamTime);
+    }
+
+    @Override
+    public void process(org.apache.kafka.streams.processor.api.Record<String, Alert> record) {
+        Alert a = record.value();
+        if (a.getStatus() == AlertStatus.CLOSED) {
+            Long heldUntil = heldIndex.get(a.getAlertId());
+            if (heldUntil != null) {
+                // Closed before anyone was paged: nothing to page, nothing to resolve.
+                held.delete(heldKey(heldUntil, a.getAlertId()));
+                heldIndex.delete(a.getAlertId());
+                return;
+            }
+            publish(a);
+            return;
+        }
+        long t = a.getDetectedAt().toEpochMilli();
+        if (a.getLevel() == Level.L1) {
+            long release = rules.releaseAt(t);
+            if (release > t) {
+                held.put(heldKey(release, a.getAlertId()), a);
+                heldIndex.put(a.getAlertId(), release);
+                return;
+            }
+        }
+        admit(a, t);
+    }
+
+    /** Publishes within the merchant's cap for the window, folds beyond it. */
+    private void admit(Alert a, long t) {
+        long window = Math.floorDiv(t, rules.stormWindow().toMillis()) * rules.stormWindow().toMillis();
+        String key = a.getMerchantId() + '|' + a.getLevel() + '|' + window;
+        Long n = passed.get(key);
+        long count = n == null ? 0 : n;
+        if (count < rules.stormCap()) {
+            passed.put(key, count + 1);
+            publish(a);
+        } else {
+            Long f = folded.get(key);
+            folded.put(key, f == null ? 1 : f + 1);
+        }
+    }
+
+    void onStreamTime(long streamTime) {
+        long now = streamTime - grace.toMillis();
+        List<KeyValue<Bytes, Alert>> due = new ArrayList<>();
+        try (KeyValueIterator<Bytes, Alert> it = held.range(heldKey(0L, ""), heldKey(now + 1, ""))) {
+            while (it.hasNext()) {
+                due.add(it.next());
+            }
+        }
+        for (KeyValue<Bytes, Alert> kv : due) {
+            held.delete(kv.key);
+            heldIndex.delete(kv.value.getAlertId());
+            long release = ByteBuffer.wrap(kv.key.get()).getLong();
+            kv.value.getEvidence().getNotes().put("heldUntil", Instant.ofEpochMilli(release).toString());
+            admit(kv.value, release);
+        }
+        summarizeEndedWindows(now);
+    }
+
+    private void summarizeEndedWindows(long now) {
+        long width = rules.stormWindow().toMillis();
+        List<String> ended = new ArrayList<>();
+        try (KeyValueIterator<String, Long> it = passed.all()) {
+            while (it.hasNext()) {
+                String k = it.next().key;
+                if (windowOf(k) + width <= now) {
+                    ended.add(k);
+                }
+            }
+        }
+        for (String k : ended) {
+            Long f = folded.get(k);
+            if (f != null && f > 0) {
+                publish(summary(k, passed.get(k), f, width));
+            }
+            passed.delete(k);
+            folded.delete(k);
+        }
+    }
+
+    private Alert summary(String key, long passedCount, long foldedCount, long width) {
+        String[] parts = key.split("\\|");
+        String merchant = parts[0];
+        Level level = Level.valueOf(parts[1]);
+        long start = Long.parseLong(parts[2]);
+        int partition = context.taskId().partition();
+        Evidence.Builder ev = Evidence.newBuilder().setCount(foldedCount).setNotes(new HashMap<>());
+        ev.getNotes().put("published", Long.toString(passedCount));
+        ev.getNotes().put("windowStart", Instant.ofEpochMilli(start).toString());
+        ev.getNotes().put("windowEnd", Instant.ofEpochMilli(start + width).toString());
+        ev.getNotes().put("cap", Integer.toString(rules.stormCap()));
+        ev.getNotes().put("partition", Integer.toString(partition));
+        return Alert.newBuilder()
+                .setAlertId(AlertIds.of("storm:" + merchant + ':' + start + ':' + partition, AlertKind.ALERT_STORM, 1, level))
+                .setCaseId("storm:" + merchant)
+                .setMerchantId(merchant)
+                .setKind(AlertKind.ALERT_STORM)
+                .setLevel(level)
+                .setPolicyId("")
+                .setDetectedAt(Instant.ofEpochMilli(start + width))
+                .setEvidence(ev.build())
+                .build();
+    }
+
+    private void publish(Alert a) {
+        String sink = switch (a.getLevel()) {
+            case L1 -> sinks.l1();
+            case L2 -> sinks.l2();
+            case L3 -> sinks.l3();
+        };
+        context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(a.getCaseId(), a,
+                a.getDetectedAt().toEpochMilli()), sink);
+    }
+
+    private static long windowOf(String key) {
+        return Long.parseLong(key.substring(key.lastIndexOf('|') + 1));
+    }
+
+    static Bytes heldKey(long release, String alertId) {
+        byte[] id = alertId.getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(ByteBuffer.allocate(8 + id.length).putLong(Math.max(0L, release)).put(id).array());
+    }
+}
