@@ -413,7 +413,16 @@ public final class CaseEngine {
         }
     }
 
+    /** Climbs every unacknowledged alert as far as {@code now} allows: L1 to L2 to L3 in one call if both are due. */
     private void escalateUnacked(CaseData c, Policy p, long now, List<Alert> out) {
+        int before;
+        do {
+            before = out.size();
+            escalateUnackedOnce(c, p, now, out);
+        } while (out.size() > before);
+    }
+
+    private void escalateUnackedOnce(CaseData c, Policy p, long now, List<Alert> out) {
         List<AlertState> snapshot = new ArrayList<>(c.getAlerts());
         for (AlertState a : snapshot) {
             if (a.getAcked() || a.getClosed() || a.getAckDueAt() == null || a.getAckDueAt() > now) {
