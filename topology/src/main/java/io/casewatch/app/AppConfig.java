@@ -41,9 +41,11 @@ public final class AppConfig {
     public static final String STORM_CAP = "casewatch.storm.cap";
     public static final String STORM_WINDOW = "casewatch.storm.window";
     public static final String QUIET_CALENDAR = "casewatch.quiet.calendar";
+    public static final String STATS_GRACE = "casewatch.stats.grace";
+    public static final String STATS_LIVE = "casewatch.stats.live.interval";
     public static final String TOPIC_PREFIX = "casewatch.topic.";
 
-    static final Set<String> CASEWATCH_KEYS = Set.of(POLICIES_FILE, PHRASES_DIR, SIMILARITY, GRACE, PUNCTUATE, TICK,
+    static final Set<String> CASEWATCH_KEYS = Set.of(POLICIES_FILE, PHRASES_DIR, SIMILARITY, GRACE, PUNCTUATE, TICK, STATS_GRACE, STATS_LIVE,
             MAX_FUTURE, MAX_TEXT, STORM_CAP, STORM_WINDOW, QUIET_CALENDAR);
     private static final List<String> CLIENT_PREFIXES = List.of(StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.RESTORE_CONSUMER_PREFIX,
             StreamsConfig.GLOBAL_CONSUMER_PREFIX, StreamsConfig.CONSUMER_PREFIX, StreamsConfig.PRODUCER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX,

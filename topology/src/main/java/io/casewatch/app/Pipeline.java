@@ -51,7 +51,9 @@ public final class Pipeline implements AutoCloseable {
         CasewatchTopology.Settings d = CasewatchTopology.Settings.defaults(Topics.named(cfg.topicNames()), set);
         return new CasewatchTopology.Settings(d.topics(), set, classifier, cfg.duration(AppConfig.GRACE, d.grace()),
                 cfg.duration(AppConfig.PUNCTUATE, d.punctuateEvery()), cfg.duration(AppConfig.MAX_FUTURE, d.maxFuture()),
-                cfg.integer(AppConfig.MAX_TEXT, d.maxTextChars()), new IntakeCounters(), null, escalation(cfg, set));
+                cfg.integer(AppConfig.MAX_TEXT, d.maxTextChars()), new IntakeCounters(), null, escalation(cfg, set),
+                new CasewatchTopology.StatsSettings(cfg.duration(AppConfig.STATS_GRACE, d.stats().grace()),
+                        cfg.duration(AppConfig.STATS_LIVE, d.stats().liveEvery())));
     }
 
     static io.casewatch.escalation.EscalationRules escalation(AppConfig cfg, PolicySet set) {

@@ -30,6 +30,7 @@ import io.casewatch.schema.Evidence;
 import io.casewatch.schema.HoldingReplyEvidence;
 import io.casewatch.schema.Level;
 import io.casewatch.schema.OpenAlert;
+import io.casewatch.schema.internal.LifecycleStep;
 import io.casewatch.schema.internal.AlertState;
 import io.casewatch.schema.internal.CaseData;
 import io.casewatch.schema.internal.Pause;
@@ -101,6 +102,7 @@ public final class CaseEngine {
         if (e.getMerchantId() != null && c.getMerchantId() == null) {
             c.setMerchantId(e.getMerchantId());
         }
+        recordStep(c, e.getType().name(), t, e.getReason());
         switch (e.getType()) {
             case OPENED -> open(c, e, t);
             case ASSIGNED -> {
@@ -155,6 +157,21 @@ public final class CaseEngine {
                     "complaint event type " + e.getType() + " has no meaning here");
         }
         return out;
+    }
+
+    /** Lifecycle steps kept for the compliance record: the first one (receipt) and the latest ones. */
+    static final int MAX_STEPS = 64;
+
+    private static void recordStep(CaseData c, String type, long t, String reason) {
+        List<LifecycleStep> steps = c.getSteps();
+        if (!(steps instanceof ArrayList)) {
+            steps = new ArrayList<>(steps);
+            c.setSteps(steps);
+        }
+        if (steps.size() >= MAX_STEPS) {
+            steps.remove(1);
+        }
+        steps.add(new LifecycleStep(type, t, reason == null || reason.length() <= 64 ? reason : reason.substring(0, 64)));
     }
 
     private void open(CaseData c, ComplaintEvent e, long t) {
@@ -449,7 +466,7 @@ public final class CaseEngine {
     }
 
     /** What a case looks like after a change: its status for dashboards and when it next needs {@link #advance}. */
-    public record Settled(CaseStatus status, long nextDue) {
+    public record Settled(CaseStatus status, long nextDue, Policy policy, BusinessCalendar calendar, List<ClockView> views) {
     }
 
     /**
@@ -460,7 +477,7 @@ public final class CaseEngine {
         Policy p = policyOf(c, now);
         BusinessCalendar cal = policies.calendarOf(p);
         List<ClockView> views = CaseClocks.all(c, p, cal, now);
-        return new Settled(status(c, p, views, now), nextDue(c, p, cal, views, firedUpTo));
+        return new Settled(status(c, p, views, now), nextDue(c, p, cal, views, firedUpTo), p, cal, views);
     }
 
     private static long nextDue(CaseData c, Policy p, BusinessCalendar cal, List<ClockView> views, long firedUpTo) {

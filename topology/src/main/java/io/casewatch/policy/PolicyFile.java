@@ -32,7 +32,8 @@ import io.casewatch.sla.Calendars;
 public final class PolicyFile {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> TOP = Set.of("calendars", "merchantTiers", "policies", "replacePresets");
+    private static final Set<String> TOP = Set.of("calendars", "merchantTiers", "merchantTimeZones", "defaultMerchantTimeZone", "policies",
+            "replacePresets");
     private static final Set<String> POLICY = Set.of("id", "extends", "source", "effectiveFrom", "match", "calendar",
             "firstResponse", "nextReply", "resolution", "statutory", "countBotReplies", "afterHoursRollsToNextBusinessDay",
             "restartOnReopen", "exclusionReasons", "inboundResumes", "ackTimes", "stall", "reopenLoop", "levels", "minimumLevel");
@@ -77,6 +78,11 @@ public final class PolicyFile {
         Map<String, String> tiers = new LinkedHashMap<>();
         root.path("merchantTiers").fields().forEachRemaining(e -> tiers.put(e.getKey(), text(e.getValue(), "merchantTiers." + e.getKey())));
 
+        Map<String, java.time.ZoneId> zones = new LinkedHashMap<>();
+        root.path("merchantTimeZones").fields().forEachRemaining(e -> zones.put(e.getKey(), zone(e.getValue(), "merchantTimeZones." + e.getKey())));
+        java.time.ZoneId defaultZone = root.has("defaultMerchantTimeZone")
+                ? zone(root.get("defaultMerchantTimeZone"), "defaultMerchantTimeZone") : java.time.ZoneOffset.UTC;
+
         boolean replace = root.path("replacePresets").asBoolean(false);
         Map<String, Policy> known = new LinkedHashMap<>();
         Presets.all().forEach(p -> known.put(p.id(), p));
@@ -105,7 +111,16 @@ public final class PolicyFile {
         if (result.stream().noneMatch(p -> p.id().equals("DEFAULT"))) {
             result.add(Presets.fallback());
         }
-        return new PolicySet(result, tiers, calendars);
+        return new PolicySet(result, tiers, calendars, zones, defaultZone);
+    }
+
+    private static java.time.ZoneId zone(JsonNode n, String at) {
+        String id = text(n, at);
+        try {
+            return java.time.ZoneId.of(id);
+        } catch (java.time.DateTimeException e) {
+            throw new PolicyException(at + ": '" + id + "' is not a time zone id (e.g. Asia/Shanghai, Europe/London, UTC)");
+        }
     }
 
     private static Policy policy(JsonNode n, String at, Map<String, Policy> known) {

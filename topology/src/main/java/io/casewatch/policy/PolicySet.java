@@ -25,8 +25,21 @@ public final class PolicySet {
     private final Map<String, String> merchantTiers;
     private final Calendars calendars;
     private final List<Long> changeTimes;
+    private final Map<String, java.time.ZoneId> merchantZones;
+    private final java.time.ZoneId defaultMerchantZone;
 
     public PolicySet(List<Policy> policies, Map<String, String> merchantTiers, Calendars calendars) {
+        this(policies, merchantTiers, calendars, Map.of(), java.time.ZoneOffset.UTC);
+    }
+
+    /**
+     * @param merchantZones       the time zone of each merchant's statistics windows (SPEC section 6)
+     * @param defaultMerchantZone the zone of merchants not listed
+     */
+    public PolicySet(List<Policy> policies, Map<String, String> merchantTiers, Calendars calendars,
+            Map<String, java.time.ZoneId> merchantZones, java.time.ZoneId defaultMerchantZone) {
+        this.merchantZones = Map.copyOf(merchantZones);
+        this.defaultMerchantZone = Objects.requireNonNull(defaultMerchantZone);
         this.policies = List.copyOf(policies);
         this.merchantTiers = Map.copyOf(merchantTiers);
         this.calendars = Objects.requireNonNull(calendars);
@@ -75,6 +88,12 @@ public final class PolicySet {
     /** The version of policy {@code id} in effect at {@code at}, or null. */
     public Policy byId(String id, long at) {
         return inEffect(at).get(id);
+    }
+
+    /** The time zone in which a merchant's statistics days begin and end. */
+    public java.time.ZoneId merchantZone(String merchantId) {
+        java.time.ZoneId z = merchantId == null ? null : merchantZones.get(merchantId);
+        return z == null ? defaultMerchantZone : z;
     }
 
     public BusinessCalendar calendarOf(Policy p) {

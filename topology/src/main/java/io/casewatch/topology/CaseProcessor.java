@@ -22,7 +22,13 @@ import org.apache.kafka.streams.state.Stores;
 import io.casewatch.cases.CaseEngine;
 import io.casewatch.cases.CaseInput;
 import io.casewatch.cases.InvalidEventException;
+import io.casewatch.compliance.ComplianceRecords;
 import io.casewatch.schema.Alert;
+import io.casewatch.schema.CaseState;
+import io.casewatch.schema.ComplianceRecord;
+import io.casewatch.schema.internal.Figure;
+import io.casewatch.schema.internal.MerchantFact;
+import io.casewatch.stats.CaseFacts;
 import io.casewatch.schema.ComplaintEvent;
 import io.casewatch.schema.ContactEvent;
 import io.casewatch.schema.EscalationAck;
@@ -56,9 +62,13 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
     private KeyValueStore<String, CaseData> cases;
     private KeyValueStore<Bytes, byte[]> timers;
     private KeyValueStore<String, Long> meta;
+    private long lastWatermark = Long.MIN_VALUE;
+    private int partition;
+    /** How far stream time moves between two watermarks sent to the merchant statistics. */
+    static final long WATERMARK_EVERY_MS = 60_000L;
 
     /** Names of the sinks this processor forwards to. */
-    record Sinks(String gate, String l1, String l2, String l3, String status, String deadLetters) {
+    record Sinks(String gate, String l1, String l2, String l3, String status, String deadLetters, String facts, String compliance) {
     }
 
     CaseProcessor(CaseEngine engine, Duration grace, Duration punctuateEvery, Sinks sinks, IntakeCounters counters) {
@@ -93,6 +103,7 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
         this.cases = context.getStateStore(CASES);
         this.timers = context.getStateStore(TIMERS);
         this.meta = context.getStateStore(META);
+        this.partition = context.taskId().partition();
         context.schedule(punctuateEvery, PunctuationType.STREAM_TIME, this::fireDueTimers);
     }
 
@@ -106,6 +117,7 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
             counters.duplicate();
             return;
         }
+        CaseState before = stored == null ? null : c.getState();
         List<Alert> alerts = new ArrayList<>();
         try {
             alerts.addAll(engine.advance(c, in.occurredAt() - grace.toMillis()));
@@ -129,7 +141,17 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
             return;
         }
         emit(alerts);
-        save(c, in.occurredAt() - grace.toMillis(), Math.max(context.currentStreamTimeMs(), in.occurredAt()));
+        CaseEngine.Settled settled = save(c, in.occurredAt() - grace.toMillis(), Math.max(context.currentStreamTimeMs(), in.occurredAt()), alerts);
+        if (in.kind() == CaseInput.Kind.COMPLAINT && c.getState() != before && isTerminal(c.getState())) {
+            ComplianceRecord r = ComplianceRecords.of(c, settled.policy(), settled.calendar(), settled.views(),
+                    c.getState().name(), in.occurredAt());
+            context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(c.getCaseId(), r, in.occurredAt()),
+                    sinks.compliance());
+        }
+    }
+
+    private static boolean isTerminal(CaseState s) {
+        return s == CaseState.RESOLVED || s == CaseState.CLOSED || s == CaseState.WITHDRAWN;
     }
 
     /** Fires every case whose next due instant stream time has passed by the grace. */
@@ -150,9 +172,25 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
                 continue;
             }
             c.setTimerAt(null);
-            emit(engine.advance(c, now));
-            save(c, now, streamTime);
+            List<Alert> alerts = engine.advance(c, now);
+            emit(alerts);
+            save(c, now, streamTime, alerts);
         }
+        sendWatermark(now);
+    }
+
+    /**
+     * Tells every partition of the merchant statistics how far this task has got, so their windows can close
+     * even where a merchant has no traffic.
+     */
+    private void sendWatermark(long now) {
+        if (now - lastWatermark < WATERMARK_EVERY_MS) {
+            return;
+        }
+        lastWatermark = now;
+        MerchantFact w = new MerchantFact(null, Figure.WATERMARK, now, 0, null, null, "UTC", partition);
+        context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(FactsPartitioner.WATERMARK_KEY, w,
+                context.currentStreamTimeMs()), sinks.facts());
     }
 
     /**
@@ -177,8 +215,9 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
             }
         }
         for (KeyValue<String, CaseData> kv : all) {
-            emit(engine.advance(kv.value, now));
-            save(kv.value, now, streamTime);
+            List<Alert> alerts = engine.advance(kv.value, now);
+            emit(alerts);
+            save(kv.value, now, streamTime, alerts);
         }
         meta.put(POLICY_EPOCH, latest);
     }
@@ -189,12 +228,17 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
      * @param firedUpTo how far {@link CaseEngine#advance} has fired this case: anything due later needs a timer, even
      *                  when it lies within the grace before {@code now}
      */
-    private void save(CaseData c, long firedUpTo, long now) {
+    private CaseEngine.Settled save(CaseData c, long firedUpTo, long now, List<Alert> alerts) {
         CaseEngine.Settled settled = engine.settle(c, firedUpTo, now);
         reschedule(c, settled.nextDue());
+        List<MerchantFact> facts = CaseFacts.of(c, settled.views(), alerts, firedUpTo, engine.policies().merchantZone(c.getMerchantId()));
         cases.put(c.getCaseId(), c);
         context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(c.getCaseId(), settled.status(), now),
                 sinks.status());
+        for (MerchantFact f : facts) {
+            context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(f.getMerchantId(), f, now), sinks.facts());
+        }
+        return settled;
     }
 
     private void reschedule(CaseData c, long next) {

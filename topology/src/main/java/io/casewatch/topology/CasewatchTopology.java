@@ -11,6 +11,7 @@ import io.casewatch.cases.CaseInput;
 import io.casewatch.escalation.EscalationRules;
 import io.casewatch.loops.HoldingReplyClassifier;
 import io.casewatch.policy.PolicySet;
+import io.casewatch.stats.MerchantStatsProcessor;
 
 /**
  * Builds the casewatch topology from plain values: topic names, policies, the classifier and time settings. No
@@ -30,6 +31,11 @@ public final class CasewatchTopology {
     static final String SINK_L3 = "sink-l3";
     static final String SINK_STATUS = "sink-status";
     static final String SINK_DLQ = "sink-dlq";
+    static final String SINK_FACTS = "sink-facts";
+    static final String SRC_FACTS = "src-facts";
+    static final String STATS = "merchant-stats";
+    static final String SINK_STATS = "sink-stats";
+    static final String SINK_COMPLIANCE = "sink-compliance";
 
     /**
      * @param grace          how late (in event time) an event may arrive and still count before a deadline fires
@@ -41,7 +47,7 @@ public final class CasewatchTopology {
      */
     public record Settings(Topics topics, PolicySet policies, HoldingReplyClassifier classifier, Duration grace,
             Duration punctuateEvery, Duration maxFuture, int maxTextChars, IntakeCounters counters, java.time.Clock clock,
-            EscalationRules escalation) {
+            EscalationRules escalation, StatsSettings stats) {
         public Settings {
             Objects.requireNonNull(topics);
             Objects.requireNonNull(policies);
@@ -58,19 +64,40 @@ public final class CasewatchTopology {
         public static Settings defaults(Topics topics, PolicySet policies) {
             return new Settings(topics, policies, HoldingReplyClassifier.shipped(), Duration.ofMillis(500),
                     Duration.ofMillis(500), Intake.Limits.DEFAULT.maxFuture(), Intake.Limits.DEFAULT.maxTextChars(), new IntakeCounters(),
-                    null, EscalationRules.DEFAULT);
+                    null, EscalationRules.DEFAULT, StatsSettings.DEFAULT);
         }
 
         public Settings withGrace(Duration g) {
-            return new Settings(topics, policies, classifier, g, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation);
+            return new Settings(topics, policies, classifier, g, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats);
         }
 
         public Settings withClock(java.time.Clock c) {
-            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, c, escalation);
+            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, c, escalation, stats);
         }
 
         public Settings withEscalation(EscalationRules e) {
-            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, e);
+            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, e, stats);
+        }
+
+        public Settings withStats(StatsSettings st) {
+            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, st);
+        }
+    }
+
+    /**
+     * Merchant statistics settings.
+     *
+     * @param grace     how long after a window's end (in watermark time) it stays open for late facts before it is
+     *                  emitted final
+     * @param liveEvery how often (in stream time) changed windows are emitted live, not final; zero for never
+     */
+    public record StatsSettings(Duration grace, Duration liveEvery) {
+        public static final StatsSettings DEFAULT = new StatsSettings(Duration.ofHours(1), Duration.ofMinutes(15));
+
+        public StatsSettings {
+            if (grace.isNegative() || liveEvery.isNegative()) {
+                throw new IllegalArgumentException("stats grace and live interval must not be negative");
+            }
         }
     }
 
@@ -98,7 +125,7 @@ public final class CasewatchTopology {
         topology.addProcessor("intake-acks", () -> new Intake(CaseInput.Kind.ACK, limits, CASES, SINK_DLQ, s.counters()), SRC_ACKS);
         topology.addProcessor("intake-ticks", () -> new Intake(null, limits, CASES, SINK_DLQ, s.counters()), SRC_TICKS);
 
-        CaseProcessor.Sinks sinks = new CaseProcessor.Sinks(GATE, SINK_L1, SINK_L2, SINK_L3, SINK_STATUS, SINK_DLQ);
+        CaseProcessor.Sinks sinks = new CaseProcessor.Sinks(GATE, SINK_L1, SINK_L2, SINK_L3, SINK_STATUS, SINK_DLQ, SINK_FACTS, SINK_COMPLIANCE);
         topology.addProcessor(CASES, CaseProcessor.supplier(engine, s.grace(), s.punctuateEvery(), sinks, s.counters()),
                 "intake-complaints", "intake-contacts", "intake-acks", "intake-ticks");
         topology.addProcessor(GATE, EscalationGate.supplier(s.escalation(), s.grace(), sinks), CASES);
@@ -107,6 +134,19 @@ public final class CasewatchTopology {
         topology.addSink(SINK_L2, t.l2().name(), t.l2().keySerde().serializer(), t.l2().valueSerde().serializer(), GATE);
         topology.addSink(SINK_L3, t.l3().name(), t.l3().keySerde().serializer(), t.l3().valueSerde().serializer(), GATE);
         topology.addSink(SINK_STATUS, t.status().name(), t.status().keySerde().serializer(), t.status().valueSerde().serializer(), CASES);
+        topology.addSink(SINK_COMPLIANCE, t.compliance().name(), t.compliance().keySerde().serializer(),
+                t.compliance().valueSerde().serializer(), CASES);
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        org.apache.kafka.common.serialization.Serializer<Object> factKeys = (org.apache.kafka.common.serialization.Serializer) t.facts().keySerde().serializer();
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        org.apache.kafka.common.serialization.Serializer<Object> factValues = (org.apache.kafka.common.serialization.Serializer) t.facts().valueSerde().serializer();
+        topology.addSink(SINK_FACTS, t.facts().name(), factKeys, factValues, new FactsPartitioner(), CASES);
+
+        topology.addSource(Topology.AutoOffsetReset.EARLIEST, SRC_FACTS, t.facts().keySerde().deserializer(),
+                t.facts().valueSerde().deserializer(), t.facts().name());
+        topology.addProcessor(STATS, MerchantStatsProcessor.supplier(s.stats().grace(), s.stats().liveEvery(), s.counters()), SRC_FACTS);
+        topology.addSink(SINK_STATS, t.merchantStats().name(), t.merchantStats().keySerde().serializer(),
+                t.merchantStats().valueSerde().serializer(), STATS);
         topology.addSink(SINK_DLQ, t.deadLetters().name(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(),
                 "intake-complaints", "intake-contacts", "intake-acks", CASES);
         return topology;

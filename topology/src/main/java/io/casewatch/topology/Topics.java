@@ -11,11 +11,13 @@ import io.casewatch.schema.CaseStatus;
 import io.casewatch.schema.ComplianceRecord;
 import io.casewatch.schema.Level;
 import io.casewatch.schema.MerchantStats;
+import io.casewatch.schema.internal.MerchantFact;
 
 /**
  * Every topic casewatch reads or writes (SPEC section 2), by configurable name. Inputs are read as bytes and
  * decoded by the intake, so that undecodable records can be dead-lettered with their original bytes. The ticks
- * topic carries casewatch's own heartbeats (docs/time.md); it must have as many partitions as the inputs.
+ * topic carries casewatch's own heartbeats (docs/time.md); it must have as many partitions as the inputs. The facts
+ * topic is casewatch's own too: case facts re-keyed by merchant for the merchant statistics.
  */
 public record Topics(
         Topic<byte[], byte[]> complaints,
@@ -28,7 +30,8 @@ public record Topics(
         Topic<String, CaseStatus> status,
         Topic<String, MerchantStats> merchantStats,
         Topic<String, ComplianceRecord> compliance,
-        Topic<byte[], byte[]> deadLetters) {
+        Topic<byte[], byte[]> deadLetters,
+        Topic<String, MerchantFact> facts) {
 
     public static final Map<String, String> DEFAULT_NAMES = Map.ofEntries(
             Map.entry("complaints", "complaints.events.v1"),
@@ -41,7 +44,8 @@ public record Topics(
             Map.entry("status", "cases.status.v1"),
             Map.entry("stats", "merchants.stats.v1"),
             Map.entry("compliance", "compliance.cases.v1"),
-            Map.entry("dlq", "casewatch.dlq.v1"));
+            Map.entry("dlq", "casewatch.dlq.v1"),
+            Map.entry("facts", "casewatch.merchant-facts.v1"));
 
     public static Topics defaults() {
         return named(DEFAULT_NAMES);
@@ -68,7 +72,8 @@ public record Topics(
                 new Topic<>(n.apply("status"), str, io.casewatch.schema.serde.Serdes.CASE_STATUS),
                 new Topic<>(n.apply("stats"), str, io.casewatch.schema.serde.Serdes.MERCHANT_STATS),
                 new Topic<>(n.apply("compliance"), str, io.casewatch.schema.serde.Serdes.COMPLIANCE_RECORD),
-                new Topic<>(n.apply("dlq"), bytes, bytes));
+                new Topic<>(n.apply("dlq"), bytes, bytes),
+                new Topic<>(n.apply("facts"), str, new io.casewatch.schema.serde.AvroSerde<>(MerchantFact.class)));
     }
 
     public Topic<String, Alert> escalation(Level level) {
@@ -81,6 +86,11 @@ public record Topics(
 
     public List<String> inputNames() {
         return List.of(complaints.name(), contacts.name(), acks.name(), ticks.name());
+    }
+
+    /** Topics casewatch both writes and reads. */
+    public List<String> internalNames() {
+        return List.of(facts.name());
     }
 
     public List<String> outputNames() {

@@ -1,0 +1,284 @@
+package io.casewatch.stats;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+import io.casewatch.schema.MerchantStats;
+import io.casewatch.schema.WindowKind;
+import io.casewatch.schema.internal.Figure;
+import io.casewatch.schema.internal.MerchantFact;
+import io.casewatch.schema.serde.AvroSerde;
+
+/**
+ * Per-merchant statistics (SPEC section 6) over the merchant-keyed facts: a window of one local day and 30-day
+ * windows advancing by a day, both in the merchant's time zone. Windows close when every case task's watermark
+ * has passed their end by the stats grace; they are then emitted final. Before that, the day window and the
+ * 30-day window ending with it are emitted live (not final) at most once per live interval of stream time.
+ *
+ * <p>Time here is the watermarks' time, not Kafka stream time: each case task sends its progress to every
+ * partition of the facts topic, and a window closes only when the slowest task has passed it. A fact that comes
+ * after its window closed updates the window and re-emits it final (a correction); one that comes after its day
+ * left the 30-day horizon is counted as dropped (metric) and logged.
+ */
+public final class MerchantStatsProcessor implements Processor<String, MerchantFact, String, MerchantStats> {
+
+    public static final String DAYS = "merchant-days";
+    public static final String CLOSING = "merchant-closing";
+    /** Latest day window per merchant (key merchantId) and latest 30-day window (key merchantId + {@link #ROLLING_SUFFIX}). */
+    public static final String LATEST = "merchant-latest";
+    public static final String WATERMARKS = "merchant-watermarks";
+    public static final String ROLLING_SUFFIX = "/P30D";
+
+    private static final byte DAY_KIND = 0;
+    private static final byte ROLLING_KIND = 1;
+
+    /** Counters for what does not fit the windows. */
+    public interface Counters {
+        void lateCorrection();
+
+        void lateDropped();
+    }
+
+    private final long grace;
+    private final long liveEvery;
+    private final Counters counters;
+    private ProcessorContext<String, MerchantStats> context;
+    private KeyValueStore<Bytes, byte[]> days;
+    private KeyValueStore<Bytes, byte[]> closing;
+    private KeyValueStore<String, MerchantStats> latest;
+    private KeyValueStore<Integer, Long> watermarks;
+    private long watermark = Long.MIN_VALUE;
+    private long nextLiveAt = Long.MIN_VALUE;
+    /** Merchant-days changed since the last live emission; in memory only, as live values are advisory. */
+    private final Map<String, TreeSet<Integer>> dirty = new TreeMap<>();
+
+    MerchantStatsProcessor(Duration grace, Duration liveEvery, Counters counters) {
+        this.grace = grace.toMillis();
+        this.liveEvery = liveEvery.toMillis();
+        this.counters = counters;
+    }
+
+    public static ProcessorSupplier<String, MerchantFact, String, MerchantStats> supplier(Duration grace, Duration liveEvery, Counters counters) {
+        return new ProcessorSupplier<>() {
+            @Override
+            public Processor<String, MerchantFact, String, MerchantStats> get() {
+                return new MerchantStatsProcessor(grace, liveEvery, counters);
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return Set.of(
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DAYS), Serdes.Bytes(), Serdes.ByteArray()),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CLOSING), Serdes.Bytes(), Serdes.ByteArray()),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LATEST), Serdes.String(), new AvroSerde<>(MerchantStats.class)),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WATERMARKS), Serdes.Integer(), Serdes.Long()));
+            }
+        };
+    }
+
+    @Override
+    public void init(ProcessorContext<String, MerchantStats> context) {
+        this.context = context;
+        days = context.getStateStore(DAYS);
+        closing = context.getStateStore(CLOSING);
+        latest = context.getStateStore(LATEST);
+        watermarks = context.getStateStore(WATERMARKS);
+        watermark = slowestWatermark();
+    }
+
+    @Override
+    public void process(Record<String, MerchantFact> record) {
+        MerchantFact f = record.value();
+        if (f.getFigure() == Figure.WATERMARK) {
+            onWatermark(f.getSource(), f.getAt());
+        } else if (f.getMerchantId() != null && f.getFigure() != Figure.UNKNOWN) {
+            onFact(f);
+        }
+    }
+
+    private void onFact(MerchantFact f) {
+        String m = f.getMerchantId();
+        int d = f.getDay();
+        ZoneId zone = ZoneId.of(f.getZone());
+        if (closeAt(ROLLING_KIND, d, zone) <= watermark) {
+            counters.lateDropped();
+            return;
+        }
+        Bytes key = dayKey(m, d);
+        byte[] stored = days.get(key);
+        DayAggregate agg = stored == null ? new DayAggregate(f.getZone()) : DayAggregate.fromBytes(stored);
+        agg.add(f);
+        days.put(key, agg.toBytes());
+        if (stored == null) {
+            schedule(DAY_KIND, d, zone, m);
+            for (int s = d - (StatsDays.ROLLING_DAYS - 1); s <= d; s++) {
+                schedule(ROLLING_KIND, s, zone, m);
+            }
+        }
+        boolean late = false;
+        if (closeAt(DAY_KIND, d, zone) <= watermark) {
+            schedule(DAY_KIND, d, zone, m);
+            late = true;
+        }
+        for (int s = StatsDays.firstRollingWindow(d, f.getPrevDay()); s <= d; s++) {
+            if (closeAt(ROLLING_KIND, s, zone) <= watermark) {
+                schedule(ROLLING_KIND, s, zone, m);
+                late = true;
+            }
+        }
+        if (late) {
+            counters.lateCorrection();
+            closeUpTo(watermark);
+        } else {
+            dirty.computeIfAbsent(m, k -> new TreeSet<>()).add(d);
+        }
+    }
+
+    private void onWatermark(int source, long at) {
+        Long old = watermarks.get(source);
+        if (old != null && old >= at) {
+            return;
+        }
+        watermarks.put(source, at);
+        long w = slowestWatermark();
+        if (w <= watermark) {
+            return;
+        }
+        watermark = w;
+        closeUpTo(w);
+        if (liveEvery > 0 && w >= nextLiveAt) {
+            emitLive();
+            nextLiveAt = Math.floorDiv(w, liveEvery) * liveEvery + liveEvery;
+        }
+    }
+
+    private long slowestWatermark() {
+        long min = Long.MAX_VALUE;
+        try (KeyValueIterator<Integer, Long> it = watermarks.all()) {
+            while (it.hasNext()) {
+                min = Math.min(min, it.next().value);
+            }
+        }
+        return min == Long.MAX_VALUE ? Long.MIN_VALUE : min;
+    }
+
+    /** Emits final every window whose close time the watermark has reached, in close-time order. */
+    private void closeUpTo(long w) {
+        if (w == Long.MIN_VALUE) {
+            return;
+        }
+        List<Bytes> due = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = closing.range(closingKey(0L, (byte) 0, 0, ""), closingKey(w + 1, (byte) 0, 0, ""))) {
+            while (it.hasNext()) {
+                due.add(it.next().key);
+            }
+        }
+        for (Bytes k : due) {
+            closing.delete(k);
+            ByteBuffer b = ByteBuffer.wrap(k.get());
+            b.getLong();
+            byte kind = b.get();
+            int start = b.getInt();
+            String m = new String(k.get(), 13, k.get().length - 13, StandardCharsets.UTF_8);
+            emit(m, kind, start, true);
+            if (kind == ROLLING_KIND) {
+                // No later window holds this day any more.
+                days.delete(dayKey(m, start));
+            }
+        }
+    }
+
+    private void emitLive() {
+        for (Map.Entry<String, TreeSet<Integer>> e : dirty.entrySet()) {
+            for (int d : e.getValue()) {
+                byte[] stored = days.get(dayKey(e.getKey(), d));
+                if (stored == null) {
+                    continue;
+                }
+                ZoneId zone = ZoneId.of(DayAggregate.fromBytes(stored).zone);
+                if (closeAt(DAY_KIND, d, zone) > watermark) {
+                    emit(e.getKey(), DAY_KIND, d, false);
+                    emit(e.getKey(), ROLLING_KIND, d - (StatsDays.ROLLING_DAYS - 1), false);
+                }
+            }
+        }
+        dirty.clear();
+    }
+
+    private void emit(String m, byte kind, int start, boolean fin) {
+        WindowFigures w = new WindowFigures();
+        String zone = null;
+        if (kind == DAY_KIND) {
+            byte[] stored = days.get(dayKey(m, start));
+            if (stored == null) {
+                return;
+            }
+            DayAggregate a = DayAggregate.fromBytes(stored);
+            zone = a.zone;
+            w.add(a, null);
+        } else {
+            try (KeyValueIterator<Bytes, byte[]> it = days.range(dayKey(m, start), dayKey(m, start + StatsDays.ROLLING_DAYS - 1))) {
+                while (it.hasNext()) {
+                    KeyValue<Bytes, byte[]> kv = it.next();
+                    DayAggregate a = DayAggregate.fromBytes(kv.value);
+                    zone = zone == null ? a.zone : zone;
+                    w.add(a, start);
+                }
+            }
+            if (zone == null) {
+                return;
+            }
+        }
+        ZoneId z = ZoneId.of(zone);
+        long from = StatsDays.dayStart(start, z);
+        long to = StatsDays.dayStart(start + (kind == DAY_KIND ? 1 : StatsDays.ROLLING_DAYS), z);
+        MerchantStats stats = w.toStats(m, kind == DAY_KIND ? WindowKind.DAY : WindowKind.ROLLING_30D, zone, from, to, fin);
+        String key = m + "@" + Instant.ofEpochMilli(from) + (kind == DAY_KIND ? "" : ROLLING_SUFFIX);
+        String latestKey = kind == DAY_KIND ? m : m + ROLLING_SUFFIX;
+        MerchantStats prev = latest.get(latestKey);
+        if (prev == null || !prev.getWindowStart().isAfter(stats.getWindowStart())) {
+            latest.put(latestKey, stats);
+        }
+        context.forward(new Record<>(key, stats, to - 1));
+    }
+
+    private void schedule(byte kind, int start, ZoneId zone, String m) {
+        closing.put(closingKey(closeAt(kind, start, zone), kind, start, m), new byte[0]);
+    }
+
+    private long closeAt(byte kind, int start, ZoneId zone) {
+        return StatsDays.dayStart(start + (kind == DAY_KIND ? 1 : StatsDays.ROLLING_DAYS), zone) + grace;
+    }
+
+    static Bytes dayKey(String merchant, int day) {
+        byte[] m = merchant.getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(ByteBuffer.allocate(m.length + 5).put(m).put((byte) 0).putInt(day).array());
+    }
+
+    static Bytes closingKey(long at, byte kind, int start, String merchant) {
+        byte[] m = merchant.getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(ByteBuffer.allocate(13 + m.length).putLong(Math.max(0L, at)).put(kind).putInt(start).put(m).array());
+    }
+
+}
