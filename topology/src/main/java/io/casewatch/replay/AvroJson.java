@@ -225,7 +225,7 @@ public final class AvroJson {
                 }
                 g.writeEndObject();
             }
-            case UNION -> writeValue(g, v, s.getTypes().get(GenericData.get().resolveUnion(s, v)));
+            case UNION -> writeValue(g, v, branchOf(s, v));
             case STRING -> g.writeString(v.toString());
             case BOOLEAN -> g.writeBoolean((Boolean) v);
             case INT -> g.writeNumber((Integer) v);
@@ -264,6 +264,15 @@ public final class AvroJson {
             case NULL -> g.writeNull();
             default -> throw new IllegalArgumentException("unsupported schema type " + s.getType());
         }
+    }
+
+    /** casewatch's unions are a null and one other type; generic resolution does not know logical-type values. */
+    private static Schema branchOf(Schema union, Object v) {
+        List<Schema> nonNull = union.getTypes().stream().filter(t -> t.getType() != Schema.Type.NULL).toList();
+        if (nonNull.size() == 1) {
+            return nonNull.get(0);
+        }
+        return union.getTypes().get(GenericData.get().resolveUnion(union, v));
     }
 
     private static Map<String, Object> stringKeys(Map<?, ?> m) {

@@ -69,6 +69,10 @@ public final class MerchantStatsProcessor implements Processor<String, MerchantF
     private KeyValueStore<String, MerchantStats> latest;
     private KeyValueStore<Integer, Long> watermarks;
     private long watermark = Long.MIN_VALUE;
+    /** The stored watermarks, read once in {@code init()}: the slowest is needed on every watermark. */
+    private final Map<Integer, Long> sources = new TreeMap<>();
+    /** No window closes before this instant; in memory, reset to zero on start. */
+    private long earliestClose = 0L;
     private long nextLiveAt = Long.MIN_VALUE;
     /** Merchant-days changed since the last live emission; in memory only, as live values are advisory. */
     private final Map<String, TreeSet<Integer>> dirty = new TreeMap<>();
@@ -104,6 +108,12 @@ public final class MerchantStatsProcessor implements Processor<String, MerchantF
         closing = context.getStateStore(CLOSING);
         latest = context.getStateStore(LATEST);
         watermarks = context.getStateStore(WATERMARKS);
+        try (KeyValueIterator<Integer, Long> it = watermarks.all()) {
+            while (it.hasNext()) {
+                KeyValue<Integer, Long> kv = it.next();
+                sources.put(kv.key, kv.value);
+            }
+        }
         watermark = slowestWatermark();
     }
 
@@ -156,11 +166,12 @@ public final class MerchantStatsProcessor implements Processor<String, MerchantF
     }
 
     private void onWatermark(int source, long at) {
-        Long old = watermarks.get(source);
+        Long old = sources.get(source);
         if (old != null && old >= at) {
             return;
         }
         watermarks.put(source, at);
+        sources.put(source, at);
         long w = slowestWatermark();
         if (w <= watermark) {
             return;
@@ -175,25 +186,32 @@ public final class MerchantStatsProcessor implements Processor<String, MerchantF
 
     private long slowestWatermark() {
         long min = Long.MAX_VALUE;
-        try (KeyValueIterator<Integer, Long> it = watermarks.all()) {
-            while (it.hasNext()) {
-                min = Math.min(min, it.next().value);
-            }
+        for (long w : sources.values()) {
+            min = Math.min(min, w);
         }
         return min == Long.MAX_VALUE ? Long.MIN_VALUE : min;
     }
 
     /** Emits final every window whose close time the watermark has reached, in close-time order. */
     private void closeUpTo(long w) {
-        if (w == Long.MIN_VALUE) {
+        if (w == Long.MIN_VALUE || w < earliestClose) {
             return;
         }
         List<Bytes> due = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = closing.range(closingKey(0L, (byte) 0, 0, ""), closingKey(w + 1, (byte) 0, 0, ""))) {
+        long next = Long.MAX_VALUE;
+        try (KeyValueIterator<Bytes, byte[]> it = closing.range(closingKey(earliestClose, (byte) 0, 0, ""),
+                closingKey(Long.MAX_VALUE, (byte) 0, 0, ""))) {
             while (it.hasNext()) {
-                due.add(it.next().key);
+                Bytes k = it.next().key;
+                long at = ByteBuffer.wrap(k.get()).getLong();
+                if (at > w) {
+                    next = at;
+                    break;
+                }
+                due.add(k);
             }
         }
+        earliestClose = next;
         for (Bytes k : due) {
             closing.delete(k);
             ByteBuffer b = ByteBuffer.wrap(k.get());
@@ -264,7 +282,9 @@ public final class MerchantStatsProcessor implements Processor<String, MerchantF
     }
 
     private void schedule(byte kind, int start, ZoneId zone, String m) {
-        closing.put(closingKey(closeAt(kind, start, zone), kind, start, m), new byte[0]);
+        long at = closeAt(kind, start, zone);
+        closing.put(closingKey(at, kind, start, m), new byte[0]);
+        earliestClose = Math.min(earliestClose, Math.max(0L, at));
     }
 
     private long closeAt(byte kind, int start, ZoneId zone) {

@@ -63,6 +63,13 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
     private KeyValueStore<Bytes, byte[]> timers;
     private KeyValueStore<String, Long> meta;
     private long lastWatermark = Long.MIN_VALUE;
+    /**
+     * No timer in the index is due before this instant: punctuations that find stream time below it skip the
+     * index, and scans start here, not at zero, so they do not wade through the tombstones of fired timers.
+     * In memory only: after a restart the first punctuation scans from zero and sets it again.
+     */
+    private long earliestTimer = 0L;
+    private Long appliedPolicyEpoch;
     private int partition;
     /** How far stream time moves between two watermarks sent to the merchant statistics. */
     static final long WATERMARK_EVERY_MS = 60_000L;
@@ -159,10 +166,20 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
         long now = streamTime - grace.toMillis();
         reindexOnPolicyChange(now, streamTime);
         List<Bytes> due = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = timers.range(timerKey(0L, ""), timerKey(now + 1, ""))) {
-            while (it.hasNext() && due.size() < MAX_TIMERS_PER_PUNCTUATION) {
-                due.add(it.next().key);
+        if (now >= earliestTimer) {
+            long next = ClockMath.NEVER;
+            try (KeyValueIterator<Bytes, byte[]> it = timers.range(timerKey(earliestTimer, ""), timerKey(ClockMath.NEVER, ""))) {
+                while (it.hasNext()) {
+                    Bytes key = it.next().key;
+                    long at = dueOf(key);
+                    if (at > now || due.size() >= MAX_TIMERS_PER_PUNCTUATION) {
+                        next = at;
+                        break;
+                    }
+                    due.add(key);
+                }
             }
+            earliestTimer = next;
         }
         for (Bytes key : due) {
             timers.delete(key);
@@ -184,7 +201,7 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
      * even where a merchant has no traffic.
      */
     private void sendWatermark(long now) {
-        if (now - lastWatermark < WATERMARK_EVERY_MS) {
+        if (lastWatermark != Long.MIN_VALUE && now - lastWatermark < WATERMARK_EVERY_MS) {
             return;
         }
         lastWatermark = now;
@@ -198,7 +215,11 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
      * now, and the next due instant is recomputed.
      */
     private void reindexOnPolicyChange(long now, long streamTime) {
-        Long applied = meta.get(POLICY_EPOCH);
+        if (appliedPolicyEpoch == null) {
+            Long stored = meta.get(POLICY_EPOCH);
+            appliedPolicyEpoch = stored == null ? Long.MIN_VALUE : stored;
+        }
+        Long applied = appliedPolicyEpoch == Long.MIN_VALUE ? null : appliedPolicyEpoch;
         long latest = Long.MIN_VALUE;
         for (long t : engine.policies().changeTimes()) {
             if (t <= now) {
@@ -220,6 +241,7 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
             save(kv.value, now, streamTime, alerts);
         }
         meta.put(POLICY_EPOCH, latest);
+        appliedPolicyEpoch = latest;
     }
 
     /**
@@ -253,6 +275,7 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
             c.setTimerAt(null);
         } else {
             timers.put(timerKey(next, c.getCaseId()), new byte[0]);
+            earliestTimer = Math.min(earliestTimer, Math.max(0L, next));
             c.setTimerAt(next);
         }
     }
@@ -270,6 +293,10 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
         b.putLong(Math.max(0L, due));
         b.put(id);
         return Bytes.wrap(b.array());
+    }
+
+    static long dueOf(Bytes timerKey) {
+        return ByteBuffer.wrap(timerKey.get()).getLong();
     }
 
     static String caseIdOf(Bytes timerKey) {

@@ -77,6 +77,13 @@ final class EscalationGate implements Processor<String, Alert, Object, Object> {
         };
     }
 
+    /**
+     * Lower bounds, in memory, of the next held release and the next storm window end, so that the per-second
+     * punctuation touches the stores only when something can be due. Zero after a start: the first pass scans.
+     */
+    private long earliestHeld = 0L;
+    private long earliestWindowEnd = 0L;
+
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
@@ -106,6 +113,7 @@ final class EscalationGate implements Processor<String, Alert, Object, Object> {
             long release = rules.releaseAt(t);
             if (release > t) {
                 held.put(heldKey(release, a.getAlertId()), a);
+                earliestHeld = Math.min(earliestHeld, release);
                 heldIndex.put(a.getAlertId(), release);
                 return;
             }
@@ -119,6 +127,9 @@ final class EscalationGate implements Processor<String, Alert, Object, Object> {
         String key = a.getMerchantId() + '|' + a.getLevel() + '|' + window;
         Long n = passed.get(key);
         long count = n == null ? 0 : n;
+        if (n == null) {
+            earliestWindowEnd = Math.min(earliestWindowEnd, windowOf(key) + rules.stormWindow().toMillis());
+        }
         if (count < rules.stormCap()) {
             passed.put(key, count + 1);
             publish(a);
@@ -131,9 +142,17 @@ final class EscalationGate implements Processor<String, Alert, Object, Object> {
     void onStreamTime(long streamTime) {
         long now = streamTime - grace.toMillis();
         List<KeyValue<Bytes, Alert>> due = new ArrayList<>();
-        try (KeyValueIterator<Bytes, Alert> it = held.range(heldKey(0L, ""), heldKey(now + 1, ""))) {
-            while (it.hasNext()) {
-                due.add(it.next());
+        if (now >= earliestHeld) {
+            try (KeyValueIterator<Bytes, Alert> it = held.range(heldKey(0L, ""), heldKey(now + 1, ""))) {
+                while (it.hasNext()) {
+                    due.add(it.next());
+                }
+            }
+            earliestHeld = Long.MAX_VALUE;
+            try (KeyValueIterator<Bytes, Alert> it = held.range(heldKey(now + 1, ""), heldKey(Long.MAX_VALUE, ""))) {
+                if (it.hasNext()) {
+                    earliestHeld = ByteBuffer.wrap(it.next().key.get()).getLong();
+                }
             }
         }
         for (KeyValue<Bytes, Alert> kv : due) {
@@ -148,15 +167,23 @@ final class EscalationGate implements Processor<String, Alert, Object, Object> {
 
     private void summarizeEndedWindows(long now) {
         long width = rules.stormWindow().toMillis();
+        if (now < earliestWindowEnd) {
+            return;
+        }
         List<String> ended = new ArrayList<>();
+        long next = Long.MAX_VALUE;
         try (KeyValueIterator<String, Long> it = passed.all()) {
             while (it.hasNext()) {
                 String k = it.next().key;
-                if (windowOf(k) + width <= now) {
+                long end = windowOf(k) + width;
+                if (end <= now) {
                     ended.add(k);
+                } else {
+                    next = Math.min(next, end);
                 }
             }
         }
+        earliestWindowEnd = next;
         for (String k : ended) {
             Long f = folded.get(k);
             if (f != null && f > 0) {

@@ -48,7 +48,7 @@ public final class Workload {
 
     /** What the generator decided for a case, for tests that compute expected outcomes independently. */
     public record CaseStory(String caseId, String merchantId, String jurisdiction, long openedAt, Long firstReplyAt,
-            List<long[]> resolutions, Long reopenedAt, Long withdrawnAt, Long stallThirdInboundAt, Outcome outcome) {
+            List<long[]> resolutions, Long reopenedAt, Long withdrawnAt, List<Long> stallAlertsAt, Outcome outcome) {
     }
 
     static final String[] HOLDING = {
@@ -121,7 +121,10 @@ public final class Workload {
         long t = opened;
         // First reply: mostly within a day, a tail beyond the 24-hour first-response goal.
         long firstReply = opened + (long) (r.nextDouble() < 0.85 ? r.nextDouble() * 20 * hour : (24 + r.nextDouble() * 72) * hour);
-        Long stallThird = null;
+        List<Long> stallAlerts = new ArrayList<>();
+        // Replies on one case never repeat a text: a repeat would be a near-duplicate, i.e. a holding reply.
+        int[] reply = {r.nextInt(SUBSTANTIVE.length)};
+        java.util.function.Supplier<String> substantive = () -> SUBSTANTIVE[reply[0]++ % SUBSTANTIVE.length];
         int inbound = 1 + (int) Math.round(r.nextDouble() * 2 * shape.contactsScale());
         if (kind < 0.08) {
             // A stall: the customer writes again and again and hears only holding replies.
@@ -129,27 +132,32 @@ public final class Workload {
             for (int k = 0; k < 3 + r.nextInt(4); k++) {
                 contact(caseId, at, Direction.INBOUND, Actor.CUSTOMER, INBOUND[r.nextInt(INBOUND.length)], zh, seq);
                 if (k == 2) {
-                    stallThird = at;
+                    // STALL_LOOP (N = 3): the third contact with holding replies only since the first.
+                    stallAlerts.add(at);
                 }
-                long reply = at + (long) ((1 + r.nextDouble() * 10) * hour);
+                long replyAt = at + (long) ((1 + r.nextDouble() * 10) * hour);
                 if (k == 0) {
-                    firstReply = reply;
+                    firstReply = replyAt;
                 }
-                contact(caseId, reply, Direction.OUTBOUND, Actor.AGENT, HOLDING[zh ? r.nextInt(2) : 2 + r.nextInt(2)], zh, seq);
-                at = reply + (long) ((12 + r.nextDouble() * 60) * hour);
+                contact(caseId, replyAt, Direction.OUTBOUND, Actor.AGENT, HOLDING[zh ? r.nextInt(2) : 2 + r.nextInt(2)], zh, seq);
+                if (k == 4) {
+                    // N further holding replies after the alert: one level up.
+                    stallAlerts.add(replyAt);
+                }
+                at = replyAt + (long) ((12 + r.nextDouble() * 60) * hour);
             }
             t = at;
         } else {
             contact(caseId, opened + (long) (r.nextDouble() * Math.max(1, firstReply - opened)), Direction.INBOUND, Actor.CUSTOMER,
                     INBOUND[r.nextInt(INBOUND.length)], zh, seq);
-            contact(caseId, firstReply, Direction.OUTBOUND, Actor.AGENT, SUBSTANTIVE[r.nextInt(SUBSTANTIVE.length)], zh, seq);
+            contact(caseId, firstReply, Direction.OUTBOUND, Actor.AGENT, substantive.get(), zh, seq);
             t = firstReply;
             for (int k = 1; k < inbound; k++) {
                 t += (long) ((2 + r.nextDouble() * 48) * hour);
                 contact(caseId, t, Direction.INBOUND, Actor.CUSTOMER, INBOUND[r.nextInt(INBOUND.length)], zh, seq);
                 t += (long) ((0.5 + r.nextDouble() * 12) * hour);
                 contact(caseId, t, Direction.OUTBOUND, r.nextDouble() < 0.2 ? Actor.MERCHANT : Actor.AGENT,
-                        SUBSTANTIVE[r.nextInt(SUBSTANTIVE.length)], zh, seq);
+                        substantive.get(), zh, seq);
             }
         }
         List<long[]> resolutions = new ArrayList<>();
@@ -169,7 +177,7 @@ public final class Workload {
                 reopened = resolvedAt + (long) ((2 + r.nextDouble() * 400) * hour);
                 complaint(caseId, merchant, reopened, ComplaintEventType.REOPENED, seq, b -> b.setReason("CUSTOMER_DISAGREES"));
                 contact(caseId, reopened + hour, Direction.INBOUND, Actor.CUSTOMER, INBOUND[r.nextInt(INBOUND.length)], zh, seq);
-                contact(caseId, reopened + 3 * hour, Direction.OUTBOUND, Actor.AGENT, SUBSTANTIVE[r.nextInt(SUBSTANTIVE.length)], zh, seq);
+                contact(caseId, reopened + 3 * hour, Direction.OUTBOUND, Actor.AGENT, substantive.get(), zh, seq);
                 long again = reopened + (long) ((4 + r.nextDouble() * 300) * hour);
                 complaint(caseId, merchant, again, ComplaintEventType.RESOLVED, seq, b -> b.setOutcome(outcome));
                 resolutions.add(new long[] {again});
@@ -177,7 +185,7 @@ public final class Workload {
                 complaint(caseId, merchant, resolvedAt + (long) ((1 + r.nextDouble() * 100) * hour), ComplaintEventType.CLOSED, seq, b -> b);
             }
         }
-        stories.add(new CaseStory(caseId, merchant, jurisdiction, opened, firstReply, resolutions, reopened, withdrawn, stallThird, outcome));
+        stories.add(new CaseStory(caseId, merchant, jurisdiction, opened, firstReply, resolutions, reopened, withdrawn, stallAlerts, outcome));
     }
 
     private void complaint(String caseId, String merchant, long at, ComplaintEventType type, int[] seq,
