@@ -41,17 +41,47 @@ final class BareCarriageReturnReader extends FilterReader {
             return 0;
         }
         int n = 0;
-        while (n < len) {
-            int c = read();
-            if (c < 0) {
-                break;
-            }
-            buf[off + n++] = (char) c;
-            if (pending == NONE && !in.ready()) {
-                break;
+        if (pending != NONE) {
+            // The character read ahead after a CR at the end of the previous chunk.
+            buf[off] = (char) pending;
+            pending = NONE;
+            n = 1;
+        } else {
+            n = in.read(buf, off, len);
+            if (n <= 0) {
+                return -1;
             }
         }
-        return n == 0 ? -1 : n;
+        if (n == 1 && buf[off] == '\r') {
+            return read1(buf, off);
+        }
+        for (int i = off; i < off + n; i++) {
+            if (buf[i] != '\r') {
+                continue;
+            }
+            if (i + 1 < off + n) {
+                if (buf[i + 1] != '\n') {
+                    buf[i] = ' ';
+                }
+            } else {
+                // A CR ends the chunk: look at one more character to decide, and hand it out next time.
+                int next = in.read();
+                pending = next == -1 ? NONE : next;
+                if (next != '\n') {
+                    buf[i] = ' ';
+                }
+            }
+        }
+        return n;
+    }
+
+    private int read1(char[] buf, int off) throws IOException {
+        int next = in.read();
+        pending = next == -1 ? NONE : next;
+        if (next != '\n') {
+            buf[off] = ' ';
+        }
+        return 1;
     }
 
     @Override

@@ -9,19 +9,35 @@ import java.util.List;
  */
 final class BoundValue {
 
-    private record BoundCondition(Condition condition, int index) {
+    record BoundCondition(Condition condition, int index) {
         boolean test(CsvRow row) {
             return condition.test(row.cell(index).strip());
         }
     }
 
-    private record BoundRule(BoundCondition when, String value) {
+    /** Conditions that must all hold. */
+    record BoundConditions(List<BoundCondition> all) {
+        boolean test(CsvRow row) {
+            for (BoundCondition c : all) {
+                if (!c.test(row)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        String firstColumn() {
+            return all.get(0).condition().column();
+        }
+    }
+
+    private record BoundRule(BoundConditions when, String value) {
     }
 
     final ValueSpec spec;
     private final int column;
     private final int threadId;
-    private final BoundCondition when;
+    private final BoundConditions when;
     private final List<BoundRule> rules = new ArrayList<>();
 
     BoundValue(ValueSpec spec, Header header) {
@@ -31,18 +47,18 @@ final class BoundValue {
         if (spec.threadRoot() != null) {
             header.index(spec.threadRoot().parent(), spec.path() + ".threadRoot.parent");
         }
-        this.when = spec.when() == null ? null : bind(spec.when(), header);
+        this.when = spec.when().isEmpty() ? null : bind(spec.when(), header);
         for (ValueSpec.Rule r : spec.rules()) {
             rules.add(new BoundRule(bind(r.when(), header), r.value()));
         }
     }
 
-    static BoundCondition bind(Condition c, Header header) {
-        return new BoundCondition(c, header.index(c.column(), c.path() + ".column"));
-    }
-
-    static boolean test(Condition c, Header header, CsvRow row) {
-        return bind(c, header).test(row);
+    static BoundConditions bind(List<Condition> cs, Header header) {
+        List<BoundCondition> out = new ArrayList<>();
+        for (Condition c : cs) {
+            out.add(new BoundCondition(c, header.index(c.column(), c.path() + ".column")));
+        }
+        return new BoundConditions(out);
     }
 
     /** The CSV column this value is read from, to name in a rejection; null for constants. */
@@ -53,7 +69,7 @@ final class BoundValue {
         if (spec.threadRoot() != null) {
             return spec.threadRoot().id();
         }
-        return rules.isEmpty() ? null : rules.get(0).when().condition().column();
+        return rules.isEmpty() ? null : rules.get(0).when().firstColumn();
     }
 
     /**

@@ -215,7 +215,7 @@ public final class MappingFile {
             ValueSpec type = fields.get("type");
             id = type != null && type.constant() != null ? type.constant().toLowerCase(Locale.ROOT) : s;
         }
-        Condition when = n.has("when") ? condition(n.get("when"), path + ".when") : null;
+        List<Condition> when = n.has("when") ? conditions(n.get("when"), path + ".when") : List.of();
         boolean optional = bool(n.get("optional"), path + ".optional", false);
         return new EventSpec(path, id, stream, at, when, optional, fields);
     }
@@ -269,7 +269,7 @@ public final class MappingFile {
                 throw new MappingException(path + ".derive: '" + derive + "' is not known; the one derivation is caseIdAndRow");
             }
         }
-        Condition when = n.has("when") ? condition(n.get("when"), path + ".when") : null;
+        List<Condition> when = n.has("when") ? conditions(n.get("when"), path + ".when") : List.of();
         String dflt = n.has("default") ? scalar(n.get("default"), path + ".default") : null;
         List<ValueSpec.Rule> rules = new ArrayList<>();
         if (n.has("rules")) {
@@ -285,7 +285,7 @@ public final class MappingFile {
                 if (!r.has("when") || !r.has("value")) {
                     throw new MappingException(rp + ": needs when and value");
                 }
-                rules.add(new ValueSpec.Rule(condition(r.get("when"), rp + ".when"), scalar(r.get("value"), rp + ".value")));
+                rules.add(new ValueSpec.Rule(conditions(r.get("when"), rp + ".when"), scalar(r.get("value"), rp + ".value")));
             }
         }
         Map<String, String> map = null;
@@ -332,6 +332,21 @@ public final class MappingFile {
         }
         return new ValueSpec(path, column, constant, thread, derive, when, dflt, rules, map, unmapped, prefix, format, zone,
                 period, duration);
+    }
+
+    /** One condition, or a list of conditions that must all hold. */
+    static List<Condition> conditions(JsonNode n, String path) {
+        if (n != null && n.isArray()) {
+            if (n.isEmpty()) {
+                throw new MappingException(path + ": an empty list of conditions");
+            }
+            List<Condition> out = new ArrayList<>();
+            for (int i = 0; i < n.size(); i++) {
+                out.add(condition(n.get(i), path + "[" + i + "]"));
+            }
+            return out;
+        }
+        return List.of(condition(n, path));
     }
 
     static Condition condition(JsonNode n, String path) {

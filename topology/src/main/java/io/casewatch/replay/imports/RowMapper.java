@@ -26,7 +26,7 @@ final class RowMapper {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     /** One event shape bound to the header: a fixed stream (or null: from the row) and its field values. */
-    private record Template(String id, EventStream stream, BoundValue at, Condition when, boolean optional,
+    private record Template(String id, EventStream stream, BoundValue at, BoundValue.BoundConditions when, boolean optional,
                             Map<String, BoundValue> fields, Map<String, TimeParser> times) {
     }
 
@@ -63,10 +63,8 @@ final class RowMapper {
                 merged.putAll(e.fields());
                 merged.put("occurredAt", e.at());
                 requireAll(e.stream(), merged, e.path(), true);
-                if (e.when() != null) {
-                    header.index(e.when().column(), e.when().path() + ".column");
-                }
-                templates.add(new Template(e.id(), e.stream(), new BoundValue(e.at(), header), e.when(), e.optional(),
+                templates.add(new Template(e.id(), e.stream(), new BoundValue(e.at(), header),
+                        e.when().isEmpty() ? null : BoundValue.bind(e.when(), header), e.optional(),
                         bindAll(merged), timeParsers(merged)));
                 threadsUsed |= merged.values().stream().anyMatch(v -> v.threadRoot() != null);
             }
@@ -114,7 +112,7 @@ final class RowMapper {
         List<MappedEvent> out = new ArrayList<>();
         List<Template> emitted = new ArrayList<>();
         for (Template t : templates) {
-            if (t.when() != null && !BoundValue.test(t.when(), header, row)) {
+            if (t.when() != null && !t.when().test(row)) {
                 continue;
             }
             if (t.optional() && t.at().evaluate(row, threads, null) == null) {

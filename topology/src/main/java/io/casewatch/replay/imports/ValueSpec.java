@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * How one event field gets its value from a row, as written in the mapping file. The value comes from exactly one
  * source ({@code column}, {@code constant}, {@code threadRoot} or {@code derive}) and then passes, in this order:
- * {@code when} (false: no value), {@code default} (for an empty cell), {@code rules} (first match wins),
+ * {@code when} (one condition or a list that must all hold; false: no value), {@code default} (for an empty cell), {@code rules} (first match wins),
  * {@code map} / {@code unmapped}, {@code prefix}. Time fields are then parsed with {@code format} in
  * {@code timeZone} and moved by {@code plus}.
  *
@@ -21,7 +21,7 @@ public record ValueSpec(
         String constant,
         ThreadRoot threadRoot,
         String derive,
-        Condition when,
+        List<Condition> when,
         String defaultValue,
         List<Rule> rules,
         Map<String, String> map,
@@ -34,6 +34,7 @@ public record ValueSpec(
 
     public ValueSpec {
         rules = rules == null ? List.of() : List.copyOf(rules);
+        when = when == null ? List.of() : List.copyOf(when);
         map = map == null ? null : Map.copyOf(map);
     }
 
@@ -43,7 +44,11 @@ public record ValueSpec(
     }
 
     /** One step of a rule list: when the condition holds, the field takes {@code value}. */
-    public record Rule(Condition when, String value) {
+    public record Rule(List<Condition> when, String value) {
+
+        public Rule {
+            when = List.copyOf(when);
+        }
     }
 
     /**
@@ -54,6 +59,6 @@ public record ValueSpec(
     }
 
     boolean isConstant() {
-        return constant != null && rules.isEmpty() && when == null;
+        return constant != null && rules.isEmpty() && when.isEmpty();
     }
 }
