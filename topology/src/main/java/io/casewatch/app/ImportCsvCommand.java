@@ -6,6 +6,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
@@ -54,11 +55,13 @@ public final class ImportCsvCommand implements Callable<Integer> {
         }
         // Written to a temporary file first so that a mapping error on the header leaves no half-written output.
         Path tmp = Files.createTempFile(out.toAbsolutePath().getParent(), ".import-", ".jsonl");
-        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
-             Writer r = rejects == null ? null : new BufferedWriter(Files.newBufferedWriter(rejects, StandardCharsets.UTF_8))) {
-            ImportSummary s = new CsvImporter(m).run(CsvInput.of(in), w, r);
-            w.close();
-            Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        try {
+            ImportSummary s;
+            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
+                 Writer r = rejects == null ? null : new BufferedWriter(Files.newBufferedWriter(rejects, StandardCharsets.UTF_8))) {
+                s = new CsvImporter(m).run(CsvInput.of(in), w, r);
+            }
+            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
             System.out.print(s.render());
             return 0;
         } catch (MappingException e) {

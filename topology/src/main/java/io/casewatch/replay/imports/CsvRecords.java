@@ -25,6 +25,8 @@ final class CsvRecords implements Closeable {
     private final int skipped;
     private final Header header;
     private long number;
+    /** The line on which the record last read by {@link #nextCells} starts. */
+    private long line;
 
     CsvRecords(CsvInput input, CsvOptions options) throws IOException {
         Reader r = new BufferedReader(input.open(), 1 << 16);
@@ -63,8 +65,6 @@ final class CsvRecords implements Closeable {
             return new CsvRow(line + skipped, ++number, cells);
         }
     }
-
-    private long line;
 
     private List<String> nextCells() throws IOException {
         JsonToken t = parser.nextToken();

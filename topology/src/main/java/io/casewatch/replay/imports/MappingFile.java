@@ -163,7 +163,7 @@ public final class MappingFile {
         }
         requireObject(n, path);
         Map<String, ValueSpec> out = new LinkedHashMap<>();
-        Iterator<Map.Entry<String, JsonNode>> it = n.fields();
+        Iterator<Map.Entry<String, JsonNode>> it = n.properties().iterator();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             String name = e.getKey();
@@ -293,7 +293,7 @@ public final class MappingFile {
             JsonNode m = n.get("map");
             requireObject(m, path + ".map");
             map = new LinkedHashMap<>();
-            Iterator<Map.Entry<String, JsonNode>> it = m.fields();
+            Iterator<Map.Entry<String, JsonNode>> it = m.properties().iterator();
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> e = it.next();
                 map.put(e.getKey(), scalar(e.getValue(), path + ".map." + e.getKey()));

@@ -77,7 +77,7 @@ class RealSamplesImportTest {
     private static Instant checkAgainstSchema(JsonNode event) {
         Schema schema = SCHEMAS.get(event.path("stream").asText());
         assertThat(schema).as("stream of %s", event).isNotNull();
-        Iterator<Map.Entry<String, JsonNode>> fields = event.fields();
+        Iterator<Map.Entry<String, JsonNode>> fields = event.properties().iterator();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> f = fields.next();
             if (f.getKey().equals("stream")) {
