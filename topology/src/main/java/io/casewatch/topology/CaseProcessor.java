@@ -52,6 +52,8 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
     private final Duration punctuateEvery;
     private final Sinks sinks;
     private final IntakeCounters counters;
+    private final PipelineMetrics metrics;
+    private PipelineMetrics.CaseGauges gauges = PipelineMetrics.CaseGauges.NONE;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, CaseData> cases;
     private KeyValueStore<Bytes, byte[]> timers;
@@ -61,7 +63,8 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
     record Sinks(String gate, String l1, String l2, String l3, String status, String deadLetters) {
     }
 
-    CaseProcessor(CaseEngine engine, Duration grace, Duration punctuateEvery, Sinks sinks, IntakeCounters counters) {
+    CaseProcessor(CaseEngine engine, Duration grace, Duration punctuateEvery, Sinks sinks, IntakeCounters counters, PipelineMetrics metrics) {
+        this.metrics = metrics;
         this.engine = engine;
         this.grace = grace;
         this.punctuateEvery = punctuateEvery;
@@ -70,11 +73,11 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
     }
 
     static ProcessorSupplier<String, Object, Object, Object> supplier(CaseEngine engine, Duration grace, Duration punctuateEvery,
-            Sinks sinks, IntakeCounters counters) {
+            Sinks sinks, IntakeCounters counters, PipelineMetrics metrics) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, Object, Object, Object> get() {
-                return new CaseProcessor(engine, grace, punctuateEvery, sinks, counters);
+                return new CaseProcessor(engine, grace, punctuateEvery, sinks, counters, metrics);
             }
 
             @Override
@@ -94,6 +97,27 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
         this.timers = context.getStateStore(TIMERS);
         this.meta = context.getStateStore(META);
         context.schedule(punctuateEvery, PunctuationType.STREAM_TIME, this::fireDueTimers);
+        gauges = metrics.caseGauges(context.taskId().toString());
+        if (metrics != PipelineMetrics.NONE) {
+            countOpenCases();
+        }
+    }
+
+    /** The gauges of a task start from its store: each open case as of its last change (once, when the task starts here). */
+    private void countOpenCases() {
+        try (KeyValueIterator<String, CaseData> it = cases.all()) {
+            while (it.hasNext()) {
+                CaseData c = it.next().value;
+                if (c.getState() == io.casewatch.schema.CaseState.OPEN || c.getState() == io.casewatch.schema.CaseState.AWAITING_CUSTOMER) {
+                    gauges.update(engine.settle(c, c.getUpdatedAt(), c.getUpdatedAt()).status());
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        gauges.close();
     }
 
     @Override
@@ -107,6 +131,7 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
             return;
         }
         List<Alert> alerts = new ArrayList<>();
+        int holdingBefore = c.getHolding();
         try {
             alerts.addAll(engine.advance(c, in.occurredAt() - grace.toMillis()));
             alerts.addAll(switch (in.kind()) {
@@ -128,12 +153,19 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
                     e.getClass().getSimpleName() + " at " + (e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?"));
             return;
         }
+        metrics.holdingReplies(c.getHolding() - holdingBefore);
         emit(alerts);
         save(c, in.occurredAt() - grace.toMillis(), Math.max(context.currentStreamTimeMs(), in.occurredAt()));
     }
 
     /** Fires every case whose next due instant stream time has passed by the grace. */
     void fireDueTimers(long streamTime) {
+        long started = System.nanoTime();
+        fireDueTimersAt(streamTime);
+        metrics.punctuation(System.nanoTime() - started);
+    }
+
+    private void fireDueTimersAt(long streamTime) {
         long now = streamTime - grace.toMillis();
         reindexOnPolicyChange(now, streamTime);
         List<Bytes> due = new ArrayList<>();
@@ -193,6 +225,7 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
         CaseEngine.Settled settled = engine.settle(c, firedUpTo, now);
         reschedule(c, settled.nextDue());
         cases.put(c.getCaseId(), c);
+        gauges.update(settled.status());
         context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(c.getCaseId(), settled.status(), now),
                 sinks.status());
     }

@@ -38,11 +38,13 @@ public final class CasewatchTopology {
      * @param maxTextChars   longest contact text accepted
      * @param clock          the deployment's clock, for the far-future check only; null in replay, where the input
      *                       is the only time there is. Deadlines never read it: they run on stream time.
+     * @param metrics        what the topology reports to the operations surface ({@link PipelineMetrics#NONE}: nothing)
      */
     public record Settings(Topics topics, PolicySet policies, HoldingReplyClassifier classifier, Duration grace,
             Duration punctuateEvery, Duration maxFuture, int maxTextChars, IntakeCounters counters, java.time.Clock clock,
-            EscalationRules escalation) {
+            EscalationRules escalation, PipelineMetrics metrics) {
         public Settings {
+            Objects.requireNonNull(metrics);
             Objects.requireNonNull(topics);
             Objects.requireNonNull(policies);
             Objects.requireNonNull(classifier);
@@ -55,6 +57,16 @@ public final class CasewatchTopology {
             }
         }
 
+        /** Settings that report no metrics. */
+        public Settings(Topics topics, PolicySet policies, HoldingReplyClassifier classifier, Duration grace, Duration punctuateEvery,
+                Duration maxFuture, int maxTextChars, IntakeCounters counters, java.time.Clock clock, EscalationRules escalation) {
+            this(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, PipelineMetrics.NONE);
+        }
+
+        public Settings withMetrics(PipelineMetrics m) {
+            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, m);
+        }
+
         public static Settings defaults(Topics topics, PolicySet policies) {
             return new Settings(topics, policies, HoldingReplyClassifier.shipped(), Duration.ofMillis(500),
                     Duration.ofMillis(500), Intake.Limits.DEFAULT.maxFuture(), Intake.Limits.DEFAULT.maxTextChars(), new IntakeCounters(),
@@ -62,15 +74,15 @@ public final class CasewatchTopology {
         }
 
         public Settings withGrace(Duration g) {
-            return new Settings(topics, policies, classifier, g, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation);
+            return new Settings(topics, policies, classifier, g, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, metrics);
         }
 
         public Settings withClock(java.time.Clock c) {
-            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, c, escalation);
+            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, c, escalation, metrics);
         }
 
         public Settings withEscalation(EscalationRules e) {
-            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, e);
+            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, e, metrics);
         }
     }
 
@@ -99,9 +111,9 @@ public final class CasewatchTopology {
         topology.addProcessor("intake-ticks", () -> new Intake(null, limits, CASES, SINK_DLQ, s.counters()), SRC_TICKS);
 
         CaseProcessor.Sinks sinks = new CaseProcessor.Sinks(GATE, SINK_L1, SINK_L2, SINK_L3, SINK_STATUS, SINK_DLQ);
-        topology.addProcessor(CASES, CaseProcessor.supplier(engine, s.grace(), s.punctuateEvery(), sinks, s.counters()),
+        topology.addProcessor(CASES, CaseProcessor.supplier(engine, s.grace(), s.punctuateEvery(), sinks, s.counters(), s.metrics()),
                 "intake-complaints", "intake-contacts", "intake-acks", "intake-ticks");
-        topology.addProcessor(GATE, EscalationGate.supplier(s.escalation(), s.grace(), sinks), CASES);
+        topology.addProcessor(GATE, EscalationGate.supplier(s.escalation(), s.grace(), sinks, s.metrics()), CASES);
 
         topology.addSink(SINK_L1, t.l1().name(), t.l1().keySerde().serializer(), t.l1().valueSerde().serializer(), GATE);
         topology.addSink(SINK_L2, t.l2().name(), t.l2().keySerde().serializer(), t.l2().valueSerde().serializer(), GATE);
