@@ -10,7 +10,10 @@ import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.apache.kafka.streams.state.HostInfo;
 
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -47,6 +50,9 @@ public final class Operations implements AutoCloseable {
     /** @param clock the deployment's clock (alert latency, and the "now" at which queried statuses are computed) */
     public static Operations start(HttpSettings http, Clock clock, IntakeCounters intake) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
         RecentAlerts recent = new RecentAlerts(RECENT_ALERTS);
         MicrometerPipelineMetrics metrics = new MicrometerPipelineMetrics(registry, clock, intake, recent::add);
         Readiness readiness = new Readiness();
