@@ -5,11 +5,12 @@ import picocli.CommandLine.Command;
 
 import io.casewatch.app.DemoCommand;
 import io.casewatch.app.RunCommand;
+import io.casewatch.app.TopicsCommand;
 
-/** The casewatch command line: {@code run}, {@code demo}. */
+/** The casewatch command line: {@code run}, {@code demo}, {@code topics}. */
 @Command(name = "casewatch", mixinStandardHelpOptions = true, version = "casewatch 0.1.0",
         description = "Complaint monitoring on Kafka Streams: SLA and statutory deadlines, \"still processing\" loops, merchant rates.",
-        subcommands = {RunCommand.class, DemoCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, TopicsCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

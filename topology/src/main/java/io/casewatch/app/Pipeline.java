@@ -34,6 +34,9 @@ import io.casewatch.topology.Topics;
  */
 public final class Pipeline implements AutoCloseable {
 
+    /** Shortest HTTP token accepted. */
+    public static final int MIN_TOKEN_CHARS = 16;
+
     private final KafkaStreams streams;
     private final Ticker ticker;
     private final CasewatchTopology.Settings settings;
@@ -69,8 +72,10 @@ public final class Pipeline implements AutoCloseable {
                 throw new AppConfig.ConfigException(AppConfig.HTTP_TOKEN_FILE + ": " + file + " is empty");
             }
         }
-        if (token != null && token.isBlank()) {
-            throw new AppConfig.ConfigException(AppConfig.HTTP_TOKEN + " is blank");
+        if (token != null && token.strip().length() < MIN_TOKEN_CHARS) {
+            // Also keeps placeholder values ("CHANGE-ME") in deployment templates from going live.
+            throw new AppConfig.ConfigException("the HTTP token (" + (file != null ? AppConfig.HTTP_TOKEN_FILE : AppConfig.HTTP_TOKEN)
+                    + ") must have at least " + MIN_TOKEN_CHARS + " characters");
         }
         int port = cfg.integer(AppConfig.HTTP_PORT, defaultPort);
         if (port < 0 || port > 65_535) {
