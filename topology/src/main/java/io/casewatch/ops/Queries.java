@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.casewatch.cases.CaseEngine;
 import io.casewatch.schema.Alert;
+import io.casewatch.schema.CaseState;
 import io.casewatch.schema.CaseStatus;
 import io.casewatch.schema.MerchantStats;
 import io.casewatch.schema.internal.CaseData;
@@ -110,7 +111,11 @@ final class Queries {
                     StoreQueryParameters.fromNameAndType(CASE_STORE, QueryableStoreTypes.<String, CaseData>keyValueStore()));
             try (KeyValueIterator<String, CaseData> it = store.all()) {
                 while (it.hasNext() && local.size() < limit) {
-                    CaseStatus s = statusOf(it.next().value);
+                    CaseData c = it.next().value;
+                    if (c.getState() != CaseState.OPEN && c.getState() != CaseState.AWAITING_CUSTOMER) {
+                        continue; // only open cases can be at risk or breached now; skip computing the others' clocks
+                    }
+                    CaseStatus s = statusOf(c);
                     if ((CaseGaugeTracker.flags(s) & flag) != 0) {
                         local.add(AvroJson.of(s));
                     }
