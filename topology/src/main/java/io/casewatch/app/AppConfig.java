@@ -44,9 +44,15 @@ public final class AppConfig {
     public static final String STATS_GRACE = "casewatch.stats.grace";
     public static final String STATS_LIVE = "casewatch.stats.live.interval";
     public static final String TOPIC_PREFIX = "casewatch.topic.";
+    public static final String HTTP_BIND = "casewatch.http.bind";
+    public static final String HTTP_PORT = "casewatch.http.port";
+    public static final String HTTP_ADVERTISED_HOST = "casewatch.http.advertised.host";
+    public static final String HTTP_TOKEN = "casewatch.http.token";
+    public static final String HTTP_TOKEN_FILE = "casewatch.http.token.file";
 
     static final Set<String> CASEWATCH_KEYS = Set.of(POLICIES_FILE, PHRASES_DIR, SIMILARITY, GRACE, PUNCTUATE, TICK, STATS_GRACE, STATS_LIVE,
-            MAX_FUTURE, MAX_TEXT, STORM_CAP, STORM_WINDOW, QUIET_CALENDAR);
+            MAX_FUTURE, MAX_TEXT, STORM_CAP, STORM_WINDOW, QUIET_CALENDAR, HTTP_BIND, HTTP_PORT, HTTP_ADVERTISED_HOST, HTTP_TOKEN,
+            HTTP_TOKEN_FILE);
     private static final List<String> CLIENT_PREFIXES = List.of(StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.RESTORE_CONSUMER_PREFIX,
             StreamsConfig.GLOBAL_CONSUMER_PREFIX, StreamsConfig.CONSUMER_PREFIX, StreamsConfig.PRODUCER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX,
             StreamsConfig.TOPIC_PREFIX);

@@ -63,6 +63,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--duration", description = "Stop by itself after this many real seconds (default: until Ctrl-C).")
     Long durationSeconds;
 
+    @Option(names = "--http-port", defaultValue = "0", description = "Port of the live page and queries on 127.0.0.1 (default: a free one).")
+    int httpPort;
+
     private final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Map<Level, Integer> counts = new EnumMap<>(Level.class);
@@ -88,10 +91,17 @@ public final class DemoCommand implements Callable<Integer> {
             flags.put("bootstrap.servers", bootstrap);
             flags.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
             flags.put(StreamsConfig.APPLICATION_ID_CONFIG, "casewatch-demo");
+            // A fresh token per demo run; the page reads it from the URL fragment, which the browser never sends.
+            String token = newToken();
+            flags.put(AppConfig.HTTP_TOKEN, token);
+            flags.put(AppConfig.HTTP_BIND, "127.0.0.1");
+            flags.put(AppConfig.HTTP_PORT, Integer.toString(httpPort));
             AppConfig cfg = AppConfig.load(null, Map.of(), flags);
             SimulatedClock clock = new SimulatedClock(start, speed);
             pipeline = Pipeline.start(cfg, clock);
             out.printf("pipeline started; simulated time runs %.0fx (1 real second = %s)%n", speed, Duration.ofSeconds((long) speed));
+            out.printf("live page: http://127.0.0.1:%d/#token=%s   (metrics: http://127.0.0.1:%d/metrics)%n", pipeline.httpPort(), token,
+                    pipeline.httpPort());
             List<DemoStories.Scheduled> script = new DemoStories(start, 42).build(backgroundCases);
             generator = new Thread(() -> play(script, clock, bootstrap, topics), "demo-generator");
             printer = new Thread(() -> printAlerts(bootstrap, topics), "demo-alerts");
@@ -195,6 +205,12 @@ public final class DemoCommand implements Callable<Integer> {
         };
         out.printf("%s sim | ALERT  %-2s %-24s case=%-20s merchant=%-11s policy=%-16s %s%n", SIM.format(a.getDetectedAt()), a.getLevel(),
                 a.getKind(), a.getCaseId(), a.getMerchantId(), a.getPolicyId(), detail);
+    }
+
+    private static String newToken() {
+        byte[] b = new byte[16];
+        new java.security.SecureRandom().nextBytes(b);
+        return java.util.HexFormat.of().formatHex(b);
     }
 
     private static void join(Thread t) {

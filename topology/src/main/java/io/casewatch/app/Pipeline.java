@@ -1,5 +1,8 @@
 package io.casewatch.app;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,13 +15,19 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 
+import io.casewatch.cases.CaseEngine;
 import io.casewatch.loops.HoldingPhrases;
+import io.casewatch.ops.HttpSettings;
+import io.casewatch.ops.Operations;
 import io.casewatch.loops.HoldingReplyClassifier;
 import io.casewatch.policy.PolicyFile;
 import io.casewatch.policy.PolicySet;
 import io.casewatch.topology.CasewatchTopology;
 import io.casewatch.topology.IntakeCounters;
+import io.casewatch.topology.PipelineMetrics;
+import io.casewatch.topology.StoreKind;
 import io.casewatch.topology.Topics;
 
 /**
@@ -27,14 +36,54 @@ import io.casewatch.topology.Topics;
  */
 public final class Pipeline implements AutoCloseable {
 
+    /** Shortest HTTP token accepted. */
+    public static final int MIN_TOKEN_CHARS = 16;
+
     private final KafkaStreams streams;
     private final Ticker ticker;
     private final CasewatchTopology.Settings settings;
+    private final Operations ops;
 
-    private Pipeline(KafkaStreams streams, Ticker ticker, CasewatchTopology.Settings settings) {
+    private Pipeline(KafkaStreams streams, Ticker ticker, CasewatchTopology.Settings settings, Operations ops) {
         this.streams = streams;
         this.ticker = ticker;
         this.settings = settings;
+        this.ops = ops;
+    }
+
+    /**
+     * The HTTP endpoint's settings. The token comes from {@code casewatch.http.token} or from the file named by
+     * {@code casewatch.http.token.file} (a mounted secret), never both.
+     *
+     * @param defaultPort the port when {@code casewatch.http.port} is not set: 8080 for {@code run}, 0 (a free port)
+     *                    otherwise, so that tests and demos never collide on a fixed port
+     */
+    public static HttpSettings httpSettings(AppConfig cfg, int defaultPort) {
+        String token = cfg.get(AppConfig.HTTP_TOKEN, null);
+        String file = cfg.get(AppConfig.HTTP_TOKEN_FILE, null);
+        if (token != null && file != null) {
+            throw new AppConfig.ConfigException(AppConfig.HTTP_TOKEN + " and " + AppConfig.HTTP_TOKEN_FILE + " are both set: use one");
+        }
+        if (file != null) {
+            try {
+                token = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw new AppConfig.ConfigException(AppConfig.HTTP_TOKEN_FILE + ": cannot read " + file + ": " + e.getMessage());
+            }
+            if (token.isEmpty()) {
+                throw new AppConfig.ConfigException(AppConfig.HTTP_TOKEN_FILE + ": " + file + " is empty");
+            }
+        }
+        if (token != null && token.strip().length() < MIN_TOKEN_CHARS) {
+            // Also keeps placeholder values ("CHANGE-ME") in deployment templates from going live.
+            throw new AppConfig.ConfigException("the HTTP token (" + (file != null ? AppConfig.HTTP_TOKEN_FILE : AppConfig.HTTP_TOKEN)
+                    + ") must have at least " + MIN_TOKEN_CHARS + " characters");
+        }
+        int port = cfg.integer(AppConfig.HTTP_PORT, defaultPort);
+        if (port < 0 || port > 65_535) {
+            throw new AppConfig.ConfigException(AppConfig.HTTP_PORT + ": " + port + " is not a port (0 takes a free one)");
+        }
+        return new HttpSettings(cfg.get(AppConfig.HTTP_BIND, "127.0.0.1"), port, cfg.get(AppConfig.HTTP_ADVERTISED_HOST, null), token);
     }
 
     /** The topology settings this configuration describes. */
@@ -53,7 +102,7 @@ public final class Pipeline implements AutoCloseable {
                 cfg.duration(AppConfig.PUNCTUATE, d.punctuateEvery()), cfg.duration(AppConfig.MAX_FUTURE, d.maxFuture()),
                 cfg.integer(AppConfig.MAX_TEXT, d.maxTextChars()), new IntakeCounters(), null, escalation(cfg, set),
                 new CasewatchTopology.StatsSettings(cfg.duration(AppConfig.STATS_GRACE, d.stats().grace()),
-                        cfg.duration(AppConfig.STATS_LIVE, d.stats().liveEvery())));
+                        cfg.duration(AppConfig.STATS_LIVE, d.stats().liveEvery())), PipelineMetrics.NONE, StoreKind.DURABLE);
     }
 
     static io.casewatch.escalation.EscalationRules escalation(AppConfig cfg, PolicySet set) {
@@ -80,8 +129,14 @@ public final class Pipeline implements AutoCloseable {
 
     /** @param clock the deployment's clock: stamps the ticks and bounds how far in the future events may lie */
     public static Pipeline start(AppConfig cfg, Clock clock) {
+        return start(cfg, clock, 0);
+    }
+
+    /** @param defaultHttpPort the HTTP port unless {@code casewatch.http.port} says otherwise */
+    public static Pipeline start(AppConfig cfg, Clock clock, int defaultHttpPort) {
         CasewatchTopology.Settings s = settings(cfg).withClock(clock);
         Properties props = streamsProperties(cfg);
+        HttpSettings http = httpSettings(cfg, defaultHttpPort);
         int partitions;
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", props.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)))) {
             partitions = admin.describeTopics(java.util.List.of(s.topics().ticks().name())).allTopicNames().get()
@@ -90,8 +145,22 @@ public final class Pipeline implements AutoCloseable {
             throw new IllegalStateException("cannot describe the ticks topic " + s.topics().ticks().name()
                     + " (create the topics first, see docs/operations.md): " + e.getMessage(), e);
         }
-        KafkaStreams streams = new KafkaStreams(CasewatchTopology.build(s), props);
-        streams.start();
+        // The HTTP port is bound first so that application.server names the port actually taken (0 = a free one).
+        Operations ops = Operations.start(http, clock, s.counters());
+        KafkaStreams streams;
+        try {
+            s = s.withMetrics(ops.metrics());
+            props.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, ops.advertised());
+            Topology topology = CasewatchTopology.build(s);
+            streams = new KafkaStreams(topology, props);
+            streams.setGlobalStateRestoreListener(ops.restoreListener());
+            ops.attach(streams, topology, props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG),
+                    new CaseEngine(s.policies(), s.classifier(), s.escalation()));
+            streams.start();
+        } catch (RuntimeException e) {
+            ops.close();
+            throw e;
+        }
         Properties tp = new Properties();
         props.forEach((k, v) -> {
             String key = k.toString();
@@ -103,7 +172,7 @@ public final class Pipeline implements AutoCloseable {
         tp.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         Ticker ticker = new Ticker(new KafkaProducer<>(tp, new ByteArraySerializer(), new ByteArraySerializer()),
                 s.topics().ticks().name(), partitions, clock, cfg.duration(AppConfig.TICK, Duration.ofMillis(250)));
-        return new Pipeline(streams, ticker, s);
+        return new Pipeline(streams, ticker, s, ops);
     }
 
     public KafkaStreams streams() {
@@ -114,9 +183,15 @@ public final class Pipeline implements AutoCloseable {
         return settings;
     }
 
+    /** The port of this instance's HTTP endpoint. */
+    public int httpPort() {
+        return ops.port();
+    }
+
     @Override
     public void close() {
         ticker.close();
         streams.close(Duration.ofSeconds(30));
+        ops.close();
     }
 }

@@ -56,7 +56,8 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Pipeline pipeline = Pipeline.start(cfg, Clock.systemUTC());
+        // 8080 unless casewatch.http.port says otherwise (the library default is a free port, for tests and the demo).
+        Pipeline pipeline = Pipeline.start(cfg, Clock.systemUTC(), 8080);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             pipeline.close();
             stopped.countDown();

@@ -8,8 +8,12 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 
 import io.casewatch.topology.Topics;
@@ -61,6 +65,130 @@ public final class TopicProvisioner {
             }
         }
         return report;
+    }
+
+    /** What a topic should look like. */
+    public record TopicSpec(String name, int partitions, short replication, Map<String, String> configs) {
+    }
+
+    /** Every topic of {@code topics} with its partitions, replication and the configs casewatch relies on. */
+    public static List<TopicSpec> specs(Topics topics, int partitions, short replication, String historyRetention) {
+        List<TopicSpec> out = new ArrayList<>();
+        for (String name : topics.inputNames()) {
+            // Heartbeats are only useful for a moment; an hour covers any restart.
+            out.add(new TopicSpec(name, partitions, replication, Map.of(TopicConfig.RETENTION_MS_CONFIG,
+                    name.equals(topics.ticks().name()) ? "3600000" : historyRetention)));
+        }
+        for (String name : topics.outputNames()) {
+            out.add(new TopicSpec(name, partitions, replication, topics.compactedNames().contains(name)
+                    ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
+                    : Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE, TopicConfig.RETENTION_MS_CONFIG, historyRetention)));
+        }
+        return out;
+    }
+
+    /**
+     * Compares the cluster with {@link #specs}: missing topics, wrong partition counts or replication, and configs
+     * that differ. Changes nothing.
+     *
+     * @return one line per problem; empty when every topic is right
+     */
+    public static List<String> check(Admin admin, List<TopicSpec> specs) throws ExecutionException, InterruptedException {
+        List<String> problems = new ArrayList<>();
+        Set<String> existing = admin.listTopics().names().get();
+        List<String> present = specs.stream().map(TopicSpec::name).filter(existing::contains).toList();
+        Map<String, TopicDescription> described = admin.describeTopics(present).allTopicNames().get();
+        Map<ConfigResource, Config> configs = admin.describeConfigs(present.stream()
+                .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList()).all().get();
+        for (TopicSpec spec : specs) {
+            if (!existing.contains(spec.name())) {
+                problems.add(spec.name() + ": missing");
+                continue;
+            }
+            TopicDescription d = described.get(spec.name());
+            if (d.partitions().size() != spec.partitions()) {
+                problems.add(spec.name() + ": " + d.partitions().size() + " partitions, expected " + spec.partitions()
+                        + " (partitions cannot be changed safely: keys would move; recreate or pass --partitions)");
+            }
+            int rf = d.partitions().get(0).replicas().size();
+            if (rf != spec.replication()) {
+                problems.add(spec.name() + ": replication " + rf + ", expected " + spec.replication());
+            }
+            Config c = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, spec.name()));
+            spec.configs().forEach((k, v) -> {
+                ConfigEntry e = c.get(k);
+                String actual = e == null ? null : e.value();
+                if (!v.equals(actual)) {
+                    problems.add(spec.name() + ": " + k + "=" + actual + ", expected " + v);
+                }
+            });
+        }
+        return problems;
+    }
+
+    /**
+     * Creates missing topics and sets the configs of existing ones to their specs (idempotent). Partition counts and
+     * replication of existing topics are left alone: {@link #check} reports them.
+     *
+     * @return a line per change made
+     */
+    public static List<String> apply(Admin admin, List<TopicSpec> specs) throws ExecutionException, InterruptedException {
+        List<String> report = new ArrayList<>();
+        Set<String> existing = admin.listTopics().names().get();
+        List<NewTopic> create = new ArrayList<>();
+        for (TopicSpec spec : specs) {
+            if (!existing.contains(spec.name())) {
+                create.add(new NewTopic(spec.name(), spec.partitions(), spec.replication()).configs(spec.configs()));
+                report.add("created " + spec.name() + " partitions=" + spec.partitions() + " replication=" + spec.replication() + " "
+                        + new java.util.TreeMap<>(spec.configs()));
+            }
+        }
+        if (!create.isEmpty()) {
+            admin.createTopics(create).all().get();
+        }
+        List<String> present = specs.stream().map(TopicSpec::name).filter(existing::contains).toList();
+        Map<ConfigResource, Config> configs = admin.describeConfigs(present.stream()
+                .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList()).all().get();
+        Map<ConfigResource, java.util.Collection<AlterConfigOp>> alter = new HashMap<>();
+        for (TopicSpec spec : specs) {
+            if (!existing.contains(spec.name())) {
+                continue;
+            }
+            ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, spec.name());
+            spec.configs().forEach((k, v) -> {
+                ConfigEntry e = configs.get(r).get(k);
+                if (e == null || !v.equals(e.value())) {
+                    alter.computeIfAbsent(r, x -> new ArrayList<>()).add(new AlterConfigOp(new ConfigEntry(k, v), AlterConfigOp.OpType.SET));
+                    report.add("set     " + spec.name() + " " + k + "=" + v + " (was " + (e == null ? null : e.value()) + ")");
+                }
+            });
+        }
+        if (!alter.isEmpty()) {
+            admin.incrementalAlterConfigs(alter).all().get();
+        }
+        return report;
+    }
+
+    /**
+     * The ACLs the application's principal needs, as {@code kafka-acls.sh} commands: read the inputs, write the
+     * outputs and the heartbeats, own its internal topics (changelogs; prefix = application.id), its consumer group
+     * and its transactional ids (exactly-once v2).
+     */
+    public static List<String> acls(Topics topics, String principal, String applicationId) {
+        String p = "kafka-acls.sh --bootstrap-server $BOOTSTRAP --command-config admin.properties --add --allow-principal " + principal;
+        List<String> out = new ArrayList<>();
+        for (String t : List.of(topics.complaints().name(), topics.contacts().name(), topics.acks().name())) {
+            out.add(p + " --operation Read --operation Describe --topic " + t);
+        }
+        out.add(p + " --operation Read --operation Write --operation Describe --topic " + topics.ticks().name());
+        for (String t : topics.outputNames()) {
+            out.add(p + " --operation Write --operation Describe --topic " + t);
+        }
+        out.add(p + " --operation All --resource-pattern-type prefixed --topic " + applicationId + "-");
+        out.add(p + " --operation Read --operation Describe --group " + applicationId);
+        out.add(p + " --operation Write --operation Describe --resource-pattern-type prefixed --transactional-id " + applicationId);
+        out.add(p + " --operation IdempotentWrite --operation DescribeConfigs --cluster");
+        return out;
     }
 
     private static void plan(String name, int partitions, short replication, Map<String, String> cfg, Set<String> existing,

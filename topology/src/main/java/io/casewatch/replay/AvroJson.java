@@ -194,6 +194,18 @@ public final class AvroJson {
         }
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper TREES = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** The record as a JSON tree, exactly as {@link #write} would write it (for HTTP answers). */
+    public static com.fasterxml.jackson.databind.node.ObjectNode tree(IndexedRecord r) {
+        try (com.fasterxml.jackson.databind.util.TokenBuffer buffer = new com.fasterxml.jackson.databind.util.TokenBuffer(TREES, false)) {
+            write(buffer, r);
+            return TREES.readTree(buffer.asParser());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Writes a record as one JSON object, fields in schema order. */
     public static void write(JsonGenerator g, IndexedRecord r) throws IOException {
         writeValue(g, r, r.getSchema());

@@ -69,7 +69,7 @@ public final class Replay {
         if (settings.clock() != null) {
             throw new IllegalArgumentException("replay runs on stream time only: the settings must have no clock");
         }
-        this.settings = settings;
+        this.settings = settings.withStores(io.casewatch.topology.StoreKind.IN_MEMORY);
     }
 
     /**

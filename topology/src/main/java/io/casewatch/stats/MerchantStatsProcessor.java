@@ -83,7 +83,8 @@ public final class MerchantStatsProcessor implements Processor<String, MerchantF
         this.counters = counters;
     }
 
-    public static ProcessorSupplier<String, MerchantFact, String, MerchantStats> supplier(Duration grace, Duration liveEvery, Counters counters) {
+    public static ProcessorSupplier<String, MerchantFact, String, MerchantStats> supplier(Duration grace, Duration liveEvery, Counters counters,
+            io.casewatch.topology.StoreKind stores) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, MerchantFact, String, MerchantStats> get() {
@@ -93,10 +94,10 @@ public final class MerchantStatsProcessor implements Processor<String, MerchantF
             @Override
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DAYS), Serdes.Bytes(), Serdes.ByteArray()),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CLOSING), Serdes.Bytes(), Serdes.ByteArray()),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LATEST), Serdes.String(), new AvroSerde<>(MerchantStats.class)),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WATERMARKS), Serdes.Integer(), Serdes.Long()));
+                        stores.keyValue(DAYS, Serdes.Bytes(), Serdes.ByteArray()),
+                        stores.keyValue(CLOSING, Serdes.Bytes(), Serdes.ByteArray()),
+                        stores.keyValue(LATEST, Serdes.String(), new AvroSerde<>(MerchantStats.class)),
+                        stores.keyValue(WATERMARKS, Serdes.Integer(), Serdes.Long()));
             }
         };
     }

@@ -58,6 +58,8 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
     private final Duration punctuateEvery;
     private final Sinks sinks;
     private final IntakeCounters counters;
+    private final PipelineMetrics metrics;
+    private PipelineMetrics.CaseGauges gauges = PipelineMetrics.CaseGauges.NONE;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, CaseData> cases;
     private KeyValueStore<Bytes, byte[]> timers;
@@ -78,7 +80,8 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
     record Sinks(String gate, String l1, String l2, String l3, String status, String deadLetters, String facts, String compliance) {
     }
 
-    CaseProcessor(CaseEngine engine, Duration grace, Duration punctuateEvery, Sinks sinks, IntakeCounters counters) {
+    CaseProcessor(CaseEngine engine, Duration grace, Duration punctuateEvery, Sinks sinks, IntakeCounters counters, PipelineMetrics metrics) {
+        this.metrics = metrics;
         this.engine = engine;
         this.grace = grace;
         this.punctuateEvery = punctuateEvery;
@@ -87,19 +90,19 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
     }
 
     static ProcessorSupplier<String, Object, Object, Object> supplier(CaseEngine engine, Duration grace, Duration punctuateEvery,
-            Sinks sinks, IntakeCounters counters) {
+            Sinks sinks, IntakeCounters counters, PipelineMetrics metrics, StoreKind stores) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, Object, Object, Object> get() {
-                return new CaseProcessor(engine, grace, punctuateEvery, sinks, counters);
+                return new CaseProcessor(engine, grace, punctuateEvery, sinks, counters, metrics);
             }
 
             @Override
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CASES), Serdes.String(), new AvroSerde<>(CaseData.class)),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMERS), Serdes.Bytes(), Serdes.ByteArray()),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(META), Serdes.String(), Serdes.Long()));
+                        stores.keyValue(CASES, Serdes.String(), new AvroSerde<>(CaseData.class)),
+                        stores.keyValue(TIMERS, Serdes.Bytes(), Serdes.ByteArray()),
+                        stores.keyValue(META, Serdes.String(), Serdes.Long()));
             }
         };
     }
@@ -112,6 +115,27 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
         this.meta = context.getStateStore(META);
         this.partition = context.taskId().partition();
         context.schedule(punctuateEvery, PunctuationType.STREAM_TIME, this::fireDueTimers);
+        gauges = metrics.caseGauges(context.taskId().toString());
+        if (metrics != PipelineMetrics.NONE) {
+            countOpenCases();
+        }
+    }
+
+    /** The gauges of a task start from its store: each open case as of its last change (once, when the task starts here). */
+    private void countOpenCases() {
+        try (KeyValueIterator<String, CaseData> it = cases.all()) {
+            while (it.hasNext()) {
+                CaseData c = it.next().value;
+                if (c.getState() == io.casewatch.schema.CaseState.OPEN || c.getState() == io.casewatch.schema.CaseState.AWAITING_CUSTOMER) {
+                    gauges.update(engine.settle(c, c.getUpdatedAt(), c.getUpdatedAt()).status());
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        gauges.close();
     }
 
     @Override
@@ -126,6 +150,7 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
         }
         CaseState before = stored == null ? null : c.getState();
         List<Alert> alerts = new ArrayList<>();
+        int holdingBefore = c.getHolding();
         try {
             alerts.addAll(engine.advance(c, in.occurredAt() - grace.toMillis()));
             alerts.addAll(switch (in.kind()) {
@@ -147,6 +172,7 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
                     e.getClass().getSimpleName() + " at " + (e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?"));
             return;
         }
+        metrics.holdingReplies(c.getHolding() - holdingBefore);
         emit(alerts);
         CaseEngine.Settled settled = save(c, in.occurredAt() - grace.toMillis(), Math.max(context.currentStreamTimeMs(), in.occurredAt()), alerts);
         if (in.kind() == CaseInput.Kind.COMPLAINT && c.getState() != before && isTerminal(c.getState())) {
@@ -163,6 +189,12 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
 
     /** Fires every case whose next due instant stream time has passed by the grace. */
     void fireDueTimers(long streamTime) {
+        long started = System.nanoTime();
+        fireDueTimersAt(streamTime);
+        metrics.punctuation(System.nanoTime() - started);
+    }
+
+    private void fireDueTimersAt(long streamTime) {
         long now = streamTime - grace.toMillis();
         reindexOnPolicyChange(now, streamTime);
         List<Bytes> due = new ArrayList<>();
@@ -255,6 +287,7 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
         reschedule(c, settled.nextDue());
         List<MerchantFact> facts = CaseFacts.of(c, settled.views(), alerts, firedUpTo, engine.policies().merchantZone(c.getMerchantId()));
         cases.put(c.getCaseId(), c);
+        gauges.update(settled.status());
         context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(c.getCaseId(), settled.status(), now),
                 sinks.status());
         for (MerchantFact f : facts) {

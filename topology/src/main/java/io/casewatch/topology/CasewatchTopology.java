@@ -44,15 +44,19 @@ public final class CasewatchTopology {
      * @param maxTextChars   longest contact text accepted
      * @param clock          the deployment's clock, for the far-future check only; null in replay, where the input
      *                       is the only time there is. Deadlines never read it: they run on stream time.
+     * @param metrics        what the topology reports to the operations surface ({@link PipelineMetrics#NONE}: nothing)
      */
     public record Settings(Topics topics, PolicySet policies, HoldingReplyClassifier classifier, Duration grace,
             Duration punctuateEvery, Duration maxFuture, int maxTextChars, IntakeCounters counters, java.time.Clock clock,
-            EscalationRules escalation, StatsSettings stats) {
+            EscalationRules escalation, StatsSettings stats, PipelineMetrics metrics, StoreKind stores) {
         public Settings {
+            Objects.requireNonNull(metrics);
             Objects.requireNonNull(topics);
             Objects.requireNonNull(policies);
             Objects.requireNonNull(classifier);
             Objects.requireNonNull(counters);
+            Objects.requireNonNull(stats);
+            Objects.requireNonNull(stores);
             if (grace.isNegative()) {
                 throw new IllegalArgumentException("grace must not be negative");
             }
@@ -61,26 +65,41 @@ public final class CasewatchTopology {
             }
         }
 
+        /** Settings with default merchant statistics, durable stores and no metrics. */
+        public Settings(Topics topics, PolicySet policies, HoldingReplyClassifier classifier, Duration grace, Duration punctuateEvery,
+                Duration maxFuture, int maxTextChars, IntakeCounters counters, java.time.Clock clock, EscalationRules escalation) {
+            this(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation,
+                    StatsSettings.DEFAULT, PipelineMetrics.NONE, StoreKind.DURABLE);
+        }
+
         public static Settings defaults(Topics topics, PolicySet policies) {
             return new Settings(topics, policies, HoldingReplyClassifier.shipped(), Duration.ofMillis(500),
                     Duration.ofMillis(500), Intake.Limits.DEFAULT.maxFuture(), Intake.Limits.DEFAULT.maxTextChars(), new IntakeCounters(),
-                    null, EscalationRules.DEFAULT, StatsSettings.DEFAULT);
+                    null, EscalationRules.DEFAULT);
+        }
+
+        public Settings withMetrics(PipelineMetrics m) {
+            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats, m, stores);
         }
 
         public Settings withGrace(Duration g) {
-            return new Settings(topics, policies, classifier, g, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats);
+            return new Settings(topics, policies, classifier, g, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats, metrics, stores);
         }
 
         public Settings withClock(java.time.Clock c) {
-            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, c, escalation, stats);
+            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, c, escalation, stats, metrics, stores);
         }
 
         public Settings withEscalation(EscalationRules e) {
-            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, e, stats);
+            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, e, stats, metrics, stores);
         }
 
         public Settings withStats(StatsSettings st) {
-            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, st);
+            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, st, metrics, stores);
+        }
+
+        public Settings withStores(StoreKind k) {
+            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats, metrics, k);
         }
     }
 
@@ -126,9 +145,9 @@ public final class CasewatchTopology {
         topology.addProcessor("intake-ticks", () -> new Intake(null, limits, CASES, SINK_DLQ, s.counters()), SRC_TICKS);
 
         CaseProcessor.Sinks sinks = new CaseProcessor.Sinks(GATE, SINK_L1, SINK_L2, SINK_L3, SINK_STATUS, SINK_DLQ, SINK_FACTS, SINK_COMPLIANCE);
-        topology.addProcessor(CASES, CaseProcessor.supplier(engine, s.grace(), s.punctuateEvery(), sinks, s.counters()),
+        topology.addProcessor(CASES, CaseProcessor.supplier(engine, s.grace(), s.punctuateEvery(), sinks, s.counters(), s.metrics(), s.stores()),
                 "intake-complaints", "intake-contacts", "intake-acks", "intake-ticks");
-        topology.addProcessor(GATE, EscalationGate.supplier(s.escalation(), s.grace(), sinks), CASES);
+        topology.addProcessor(GATE, EscalationGate.supplier(s.escalation(), s.grace(), sinks, s.metrics(), s.stores()), CASES);
 
         topology.addSink(SINK_L1, t.l1().name(), t.l1().keySerde().serializer(), t.l1().valueSerde().serializer(), GATE);
         topology.addSink(SINK_L2, t.l2().name(), t.l2().keySerde().serializer(), t.l2().valueSerde().serializer(), GATE);
@@ -144,7 +163,7 @@ public final class CasewatchTopology {
 
         topology.addSource(Topology.AutoOffsetReset.EARLIEST, SRC_FACTS, t.facts().keySerde().deserializer(),
                 t.facts().valueSerde().deserializer(), t.facts().name());
-        topology.addProcessor(STATS, MerchantStatsProcessor.supplier(s.stats().grace(), s.stats().liveEvery(), s.counters()), SRC_FACTS);
+        topology.addProcessor(STATS, MerchantStatsProcessor.supplier(s.stats().grace(), s.stats().liveEvery(), s.counters(), s.stores()), SRC_FACTS);
         topology.addSink(SINK_STATS, t.merchantStats().name(), t.merchantStats().keySerde().serializer(),
                 t.merchantStats().valueSerde().serializer(), STATS);
         topology.addSink(SINK_DLQ, t.deadLetters().name(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(),

@@ -46,33 +46,36 @@ final class EscalationGate implements Processor<String, Alert, Object, Object> {
     private final EscalationRules rules;
     private final Duration grace;
     private final CaseProcessor.Sinks sinks;
+    private final PipelineMetrics metrics;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, Long> passed;
     private KeyValueStore<String, Long> folded;
     private KeyValueStore<Bytes, Alert> held;
     private KeyValueStore<String, Long> heldIndex;
 
-    EscalationGate(EscalationRules rules, Duration grace, CaseProcessor.Sinks sinks) {
+    EscalationGate(EscalationRules rules, Duration grace, CaseProcessor.Sinks sinks, PipelineMetrics metrics) {
+        this.metrics = metrics;
         this.rules = rules;
         this.grace = grace;
         this.sinks = sinks;
     }
 
-    static ProcessorSupplier<String, Alert, Object, Object> supplier(EscalationRules rules, Duration grace, CaseProcessor.Sinks sinks) {
+    static ProcessorSupplier<String, Alert, Object, Object> supplier(EscalationRules rules, Duration grace, CaseProcessor.Sinks sinks,
+            PipelineMetrics metrics, StoreKind stores) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, Alert, Object, Object> get() {
-                return new EscalationGate(rules, grace, sinks);
+                return new EscalationGate(rules, grace, sinks, metrics);
             }
 
             @Override
             public Set<StoreBuilder<?>> stores() {
                 AvroSerde<Alert> alerts = new AvroSerde<>(Alert.class);
                 return Set.of(
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PASSED), Serdes.String(), Serdes.Long()),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FOLDED), Serdes.String(), Serdes.Long()),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HELD), Serdes.Bytes(), alerts),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HELD_INDEX), Serdes.String(), Serdes.Long()));
+                        stores.keyValue(PASSED, Serdes.String(), Serdes.Long()),
+                        stores.keyValue(FOLDED, Serdes.String(), Serdes.Long()),
+                        stores.keyValue(HELD, Serdes.Bytes(), alerts),
+                        stores.keyValue(HELD_INDEX, Serdes.String(), Serdes.Long()));
             }
         };
     }
@@ -226,6 +229,7 @@ final class EscalationGate implements Processor<String, Alert, Object, Object> {
         };
         context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(a.getCaseId(), a,
                 a.getDetectedAt().toEpochMilli()), sink);
+        metrics.alertPublished(a);
     }
 
     private static long windowOf(String key) {

@@ -1,0 +1,107 @@
+package io.casewatch.app;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import io.casewatch.topology.Topics;
+
+/**
+ * {@code casewatch topics}: creates every casewatch topic with the right partitions, replication, compaction and
+ * retention, or with {@code --check} only reports what differs (exit code 1 when anything does). Idempotent. Also
+ * prints, or writes, the ACLs the application's principal needs.
+ */
+@Command(name = "topics", mixinStandardHelpOptions = true,
+        description = "Create or check casewatch's topics (partitions, replication, compaction, retention) and print the ACLs it needs.")
+public final class TopicsCommand implements Callable<Integer> {
+
+    @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (overrides file and environment).")
+    String bootstrapServers;
+
+    @Option(names = "--config", description = "Properties file: topic names (casewatch.topic.*) and client security settings.")
+    Path configFile;
+
+    @Option(names = "--set", description = "key=value, a casewatch.* or Kafka client key (highest precedence).")
+    Map<String, String> sets = new LinkedHashMap<>();
+
+    @Option(names = "--check", description = "Change nothing; report every difference and exit 1 if there is one.")
+    boolean check;
+
+    @Option(names = "--partitions", defaultValue = "6", description = "Partitions of every topic (inputs and ticks must match). Default: ${DEFAULT-VALUE}.")
+    int partitions;
+
+    @Option(names = "--replication", defaultValue = "3", description = "Replication factor. Default: ${DEFAULT-VALUE}.")
+    short replication;
+
+    @Option(names = "--history-retention-ms", defaultValue = "-1",
+            description = "retention.ms of topics that carry event history (-1: keep). Default: ${DEFAULT-VALUE}.")
+    String historyRetention;
+
+    @Option(names = "--principal", defaultValue = "User:casewatch", description = "The application's principal, for the ACLs.")
+    String principal;
+
+    @Option(names = "--acls-out", description = "Write the ACL commands to this file instead of printing them.")
+    Path aclsOut;
+
+    private final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> flags = new LinkedHashMap<>(sets);
+        if (bootstrapServers != null) {
+            flags.put("bootstrap.servers", bootstrapServers);
+        }
+        AppConfig cfg = AppConfig.load(configFile, System.getenv(), flags);
+        Properties streams = Pipeline.streamsProperties(cfg);
+        Topics topics = Pipeline.settings(cfg).topics();
+        List<TopicProvisioner.TopicSpec> specs = TopicProvisioner.specs(topics, partitions, replication, historyRetention);
+        List<String> problems;
+        try (Admin admin = Admin.create(adminProperties(streams))) {
+            if (!check) {
+                TopicProvisioner.apply(admin, specs).forEach(out::println);
+            }
+            problems = TopicProvisioner.check(admin, specs);
+        }
+        if (problems.isEmpty()) {
+            out.println("all " + specs.size() + " topics are as expected");
+        } else {
+            problems.forEach(p -> out.println("PROBLEM " + p));
+        }
+        List<String> acls = TopicProvisioner.acls(topics, principal, streams.getProperty(StreamsConfig.APPLICATION_ID_CONFIG));
+        if (aclsOut != null) {
+            Files.write(aclsOut, acls, StandardCharsets.UTF_8);
+            out.println("ACLs for " + principal + " written to " + aclsOut);
+        } else {
+            out.println("# ACLs for " + principal + " (docs/operations.md):");
+            acls.forEach(out::println);
+        }
+        return problems.isEmpty() ? 0 : 1;
+    }
+
+    /** The admin client gets the bootstrap and the security settings of the configuration, nothing else. */
+    private static Properties adminProperties(Properties streams) {
+        Properties p = new Properties();
+        streams.forEach((k, v) -> {
+            String key = k.toString();
+            String bare = key.startsWith(StreamsConfig.ADMIN_CLIENT_PREFIX) ? key.substring(StreamsConfig.ADMIN_CLIENT_PREFIX.length()) : key;
+            if (AdminClientConfig.configNames().contains(bare) && (bare.equals("bootstrap.servers") || bare.startsWith("security.")
+                    || bare.startsWith("sasl.") || bare.startsWith("ssl."))) {
+                p.put(bare, v);
+            }
+        });
+        return p;
+    }
+}

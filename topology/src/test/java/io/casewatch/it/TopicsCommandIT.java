@@ -1,0 +1,80 @@
+package io.casewatch.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import picocli.CommandLine;
+
+import io.casewatch.Main;
+import io.casewatch.app.TopicProvisioner;
+import io.casewatch.broker.LocalKafka;
+import io.casewatch.topology.Topics;
+
+/**
+ * {@code casewatch topics} on a real broker with no topics: creates all of them right, a second run changes nothing,
+ * {@code --check} passes, a drifted config is reported by {@code --check} and repaired by a plain run, a different
+ * partition count is reported, and the ACL commands are written.
+ */
+class TopicsCommandIT {
+    private static final Topics TOPICS = Topics.defaults();
+    private static LocalKafka kafka;
+
+    @BeforeAll
+    static void startBroker() {
+        kafka = LocalKafka.start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        kafka.close();
+    }
+
+    @Test
+    void createsChecksRepairsAndPrintsAcls() throws Exception {
+        Path acls = Files.createTempFile("casewatch-acls-", ".sh");
+        assertThat(topics("--partitions", "2", "--replication", "1", "--acls-out", acls.toString())).isZero();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            List<TopicProvisioner.TopicSpec> specs = TopicProvisioner.specs(TOPICS, 2, (short) 1, "-1");
+            assertThat(admin.listTopics().names().get()).containsAll(specs.stream().map(TopicProvisioner.TopicSpec::name).toList());
+            assertThat(TopicProvisioner.check(admin, specs)).isEmpty();
+            assertThat(TopicProvisioner.apply(admin, specs)).as("a second run changes nothing").isEmpty();
+            ConfigResource status = new ConfigResource(ConfigResource.Type.TOPIC, TOPICS.status().name());
+            assertThat(admin.describeConfigs(List.of(status)).all().get().get(status).get("cleanup.policy").value()).isEqualTo("compact");
+
+            // Someone turned compaction off on the status topic.
+            admin.incrementalAlterConfigs(Map.of(status, List.of(new AlterConfigOp(new ConfigEntry("cleanup.policy", "delete"),
+                    AlterConfigOp.OpType.SET)))).all().get();
+            assertThat(TopicProvisioner.check(admin, specs)).singleElement().asString().contains(TOPICS.status().name(), "cleanup.policy");
+        }
+        assertThat(topics("--check", "--partitions", "2", "--replication", "1")).isEqualTo(1);
+        assertThat(topics("--partitions", "2", "--replication", "1")).as("a plain run repairs the config").isZero();
+        assertThat(topics("--check", "--partitions", "2", "--replication", "1")).isZero();
+        assertThat(topics("--check", "--partitions", "3", "--replication", "1")).as("partition counts are checked").isEqualTo(1);
+
+        assertThat(Files.readAllLines(acls)).anyMatch(l -> l.contains("--transactional-id casewatch") && l.contains("prefixed"))
+                .anyMatch(l -> l.contains("--group casewatch"))
+                .anyMatch(l -> l.contains("--topic " + TOPICS.complaints().name()) && l.contains("Read"))
+                .anyMatch(l -> l.contains("--topic " + TOPICS.status().name()) && l.contains("Write"));
+    }
+
+    private static int topics(String... args) {
+        String[] all = new String[args.length + 3];
+        all[0] = "topics";
+        all[1] = "--bootstrap-servers";
+        all[2] = kafka.bootstrapServers();
+        System.arraycopy(args, 0, all, 3, args.length);
+        return new CommandLine(new Main()).execute(all);
+    }
+}
