@@ -91,7 +91,7 @@ final class CaseClocks {
                 v.atRiskAt(), v.goalAt(), v.stoppedAt(), v.state(), v.episode());
     }
 
-    /** The latest the statutory clock could run to, no pause counted: the chronic-stall check time. */
+    /** The latest the statutory clock could run to with every extension, resolved gaps (and statutory exclusions) not counted: the chronic-stall check time. */
     static long statutoryMaximum(CaseData c, Policy p, BusinessCalendar cal) {
         ClockSpec spec = p.statutory() != null ? p.statutory() : p.resolution();
         if (spec == null || c.getReceivedAt() == null) {
@@ -99,7 +99,9 @@ final class CaseClocks {
         }
         Budget max = spec.budgetAfter(spec.extensions().size());
         long start = ClockMath.countingStart(max, cal, c.getReceivedAt(), p.afterHoursRollsToNextBusinessDay());
-        return ClockMath.deadline(max, cal, start, List.of(), spec.rollToBusinessDay());
+        // Time the case spent resolved (and, for the statutory clock, excluded) is not time it was left waiting.
+        List<Interval> pauses = pauses(c, p.statutory() != null ? STATUTORY_PAUSES : RESOLUTION_PAUSES);
+        return ClockMath.deadline(max, cal, start, pauses, spec.rollToBusinessDay());
     }
 
     private static ClockView view(ClockKind kind, ClockSpec spec, Budget budget, Long startEvent, List<Interval> pauses,

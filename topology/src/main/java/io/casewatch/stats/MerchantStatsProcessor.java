@@ -199,20 +199,12 @@ public final class MerchantStatsProcessor implements Processor<String, MerchantF
             return;
         }
         List<Bytes> due = new ArrayList<>();
-        long next = Long.MAX_VALUE;
-        try (KeyValueIterator<Bytes, byte[]> it = closing.range(closingKey(earliestClose, (byte) 0, 0, ""),
-                closingKey(Long.MAX_VALUE, (byte) 0, 0, ""))) {
+        try (KeyValueIterator<Bytes, byte[]> it = closing.range(closingKey(earliestClose, (byte) 0, 0, ""), closingKey(w + 1, (byte) 0, 0, ""))) {
             while (it.hasNext()) {
-                Bytes k = it.next().key;
-                long at = ByteBuffer.wrap(k.get()).getLong();
-                if (at > w) {
-                    next = at;
-                    break;
-                }
-                due.add(k);
+                due.add(it.next().key);
             }
         }
-        earliestClose = next;
+        earliestClose = w + 1;
         for (Bytes k : due) {
             closing.delete(k);
             ByteBuffer b = ByteBuffer.wrap(k.get());

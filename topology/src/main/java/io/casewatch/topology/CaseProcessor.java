@@ -66,8 +66,8 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
     private KeyValueStore<String, Long> meta;
     private long lastWatermark = Long.MIN_VALUE;
     /**
-     * No timer in the index is due before this instant: punctuations that find stream time below it skip the
-     * index, and scans start here, not at zero, so they do not wade through the tombstones of fired timers.
+     * No timer in the index is due before this instant: scans start here, not at zero, so they do not wade
+     * through the tombstones of fired timers.
      * In memory only: after a restart the first punctuation scans from zero and sets it again.
      */
     private long earliestTimer = 0L;
@@ -199,13 +199,14 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
         reindexOnPolicyChange(now, streamTime);
         List<Bytes> due = new ArrayList<>();
         if (now >= earliestTimer) {
-            long next = ClockMath.NEVER;
-            try (KeyValueIterator<Bytes, byte[]> it = timers.range(timerKey(earliestTimer, ""), timerKey(ClockMath.NEVER, ""))) {
+            // Bounded above by now: an in-memory store copies the keys of a range, so an open-ended one would
+            // cost every open case on every punctuation.
+            long next = now + 1;
+            try (KeyValueIterator<Bytes, byte[]> it = timers.range(timerKey(earliestTimer, ""), timerKey(now + 1, ""))) {
                 while (it.hasNext()) {
                     Bytes key = it.next().key;
-                    long at = dueOf(key);
-                    if (at > now || due.size() >= MAX_TIMERS_PER_PUNCTUATION) {
-                        next = at;
+                    if (due.size() >= MAX_TIMERS_PER_PUNCTUATION) {
+                        next = dueOf(key);
                         break;
                     }
                     due.add(key);

@@ -146,17 +146,12 @@ final class EscalationGate implements Processor<String, Alert, Object, Object> {
         long now = streamTime - grace.toMillis();
         List<KeyValue<Bytes, Alert>> due = new ArrayList<>();
         if (now >= earliestHeld) {
-            try (KeyValueIterator<Bytes, Alert> it = held.range(heldKey(0L, ""), heldKey(now + 1, ""))) {
+            try (KeyValueIterator<Bytes, Alert> it = held.range(heldKey(earliestHeld, ""), heldKey(now + 1, ""))) {
                 while (it.hasNext()) {
                     due.add(it.next());
                 }
             }
-            earliestHeld = Long.MAX_VALUE;
-            try (KeyValueIterator<Bytes, Alert> it = held.range(heldKey(now + 1, ""), heldKey(Long.MAX_VALUE, ""))) {
-                if (it.hasNext()) {
-                    earliestHeld = ByteBuffer.wrap(it.next().key.get()).getLong();
-                }
-            }
+            earliestHeld = now + 1;
         }
         for (KeyValue<Bytes, Alert> kv : due) {
             held.delete(kv.key);
