@@ -78,6 +78,7 @@ public final class Replay {
      */
     public Summary run(Path events, Path outDir, Instant until) throws IOException {
         Files.createDirectories(outDir);
+        io.casewatch.stats.SketchSeed.reset(io.casewatch.stats.SketchSeed.REPLAY_SEED);
         Path state = Files.createTempDirectory("casewatch-replay-");
         long start = System.nanoTime();
         Topics topics = settings.topics();
