@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 import io.casewatch.app.DemoCommand;
 import io.casewatch.app.ImportCsvCommand;
 import io.casewatch.app.ReplayCommand;
+import io.casewatch.app.ReportCommand;
 import io.casewatch.app.RunCommand;
 import io.casewatch.app.TopicsCommand;
 

@@ -465,6 +465,19 @@ public final class CaseEngine {
         }
     }
 
+    /**
+     * The case's clocks as they stood when it reached a terminal state at {@code t}: a resolution opens a pause
+     * that lasts until a reopening, which would hide the deadline a compliance record must show.
+     */
+    public List<ClockView> clocksAtTerminal(CaseData c, long t) {
+        CaseData copy = CaseData.newBuilder(c).build();
+        List<io.casewatch.schema.internal.Pause> pauses = new ArrayList<>(copy.getPauses());
+        pauses.removeIf(x -> x.getKind() == PauseKind.RESOLVED_GAP && x.getTo() == null);
+        copy.setPauses(pauses);
+        Policy p = policyOf(copy, t);
+        return CaseClocks.all(copy, p, policies.calendarOf(p), t);
+    }
+
     /** What a case looks like after a change: its status for dashboards and when it next needs {@link #advance}. */
     public record Settled(CaseStatus status, long nextDue, Policy policy, BusinessCalendar calendar, List<ClockView> views) {
     }

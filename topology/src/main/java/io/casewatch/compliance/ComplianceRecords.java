@@ -28,12 +28,18 @@ public final class ComplianceRecords {
     private ComplianceRecords() {
     }
 
-    /** A clock met its deadline unless it breached it; a clock that never ran (no deadline) has no verdict. */
+    /**
+     * A clock met its deadline unless it breached it (a case closed before its deadline met it too); a clock that
+     * never ran (no deadline) has no verdict.
+     */
     static Boolean met(ClockView v) {
-        if (v.deadline() == ClockMath.NEVER) {
-            return v.state() == ClockState.BREACHED ? Boolean.FALSE : null;
+        if (v.state() == ClockState.BREACHED) {
+            return Boolean.FALSE;
         }
-        return v.state() != ClockState.BREACHED;
+        if (v.state() == ClockState.MET || v.state() == ClockState.STOPPED) {
+            return Boolean.TRUE;
+        }
+        return v.deadline() == ClockMath.NEVER ? null : Boolean.TRUE;
     }
 
     public static ComplianceRecord of(CaseData c, Policy p, BusinessCalendar cal, List<ClockView> views, String terminalType, long at) {

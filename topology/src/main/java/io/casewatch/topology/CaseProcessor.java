@@ -176,8 +176,8 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
         emit(alerts);
         CaseEngine.Settled settled = save(c, in.occurredAt() - grace.toMillis(), Math.max(context.currentStreamTimeMs(), in.occurredAt()), alerts);
         if (in.kind() == CaseInput.Kind.COMPLAINT && c.getState() != before && isTerminal(c.getState())) {
-            ComplianceRecord r = ComplianceRecords.of(c, settled.policy(), settled.calendar(), settled.views(),
-                    c.getState().name(), in.occurredAt());
+            ComplianceRecord r = ComplianceRecords.of(c, settled.policy(), settled.calendar(),
+                    engine.clocksAtTerminal(c, in.occurredAt()), c.getState().name(), in.occurredAt());
             context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(c.getCaseId(), r, in.occurredAt()),
                     sinks.compliance());
         }

@@ -48,7 +48,7 @@ public final class Workload {
 
     /** What the generator decided for a case, for tests that compute expected outcomes independently. */
     public record CaseStory(String caseId, String merchantId, String jurisdiction, long openedAt, Long firstReplyAt,
-            List<long[]> resolutions, Long reopenedAt, Long withdrawnAt, List<Long> stallAlertsAt, Outcome outcome) {
+            List<long[]> resolutions, Long reopenedAt, Long withdrawnAt, Long closedAt, List<Long> stallAlertsAt, Outcome outcome) {
     }
 
     static final String[] HOLDING = {
@@ -163,6 +163,7 @@ public final class Workload {
         List<long[]> resolutions = new ArrayList<>();
         Long reopened = null;
         Long withdrawn = null;
+        Long closed = null;
         Outcome outcome = Outcome.values()[r.nextInt(4)];
         double end = r.nextDouble();
         if (end < 0.05) {
@@ -182,10 +183,11 @@ public final class Workload {
                 complaint(caseId, merchant, again, ComplaintEventType.RESOLVED, seq, b -> b.setOutcome(outcome));
                 resolutions.add(new long[] {again});
             } else if (r.nextDouble() < 0.5) {
-                complaint(caseId, merchant, resolvedAt + (long) ((1 + r.nextDouble() * 100) * hour), ComplaintEventType.CLOSED, seq, b -> b);
+                closed = resolvedAt + (long) ((1 + r.nextDouble() * 100) * hour);
+                complaint(caseId, merchant, closed, ComplaintEventType.CLOSED, seq, b -> b);
             }
         }
-        stories.add(new CaseStory(caseId, merchant, jurisdiction, opened, firstReply, resolutions, reopened, withdrawn, stallAlerts, outcome));
+        stories.add(new CaseStory(caseId, merchant, jurisdiction, opened, firstReply, resolutions, reopened, withdrawn, closed, stallAlerts, outcome));
     }
 
     private void complaint(String caseId, String merchant, long at, ComplaintEventType type, int[] seq,

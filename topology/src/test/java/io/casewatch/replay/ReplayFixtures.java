@@ -22,13 +22,14 @@ public final class ReplayFixtures {
 
     public static final Instant START = Instant.parse("2026-01-05T00:00:00Z");
     public static final long HOUR = 3_600_000L;
-    /** First response in 24 h, resolution in 360 h (15 days), exact time: deadlines are additions. */
+    /** First response in 24 h, resolution and statutory deadline in 360 h (15 days), exact time: deadlines are additions. */
     public static final String POLICY = """
             {"replacePresets": true,
              "defaultMerchantTimeZone": "Asia/Shanghai",
              "merchantTimeZones": {"m-000": "Europe/London", "m-001": "America/New_York"},
              "policies": [{"id": "DEFAULT", "source": "oracle test", "calendar": "UTC",
-                           "firstResponse": {"budget": "24 hours"}, "resolution": {"budget": "360 hours"}}]}
+                           "firstResponse": {"budget": "24 hours"}, "resolution": {"budget": "360 hours"},
+                           "statutory": {"budget": "360 hours"}}]}
             """;
     private static final ObjectMapper JSON = new ObjectMapper();
 
