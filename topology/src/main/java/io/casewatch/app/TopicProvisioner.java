@@ -52,6 +52,9 @@ public final class TopicProvisioner {
             }
             plan(name, partitions, replication, cfg, existing, create, report);
         }
+        for (String name : topics.internalNames()) {
+            plan(name, partitions, replication, new HashMap<>(internalConfigs()), existing, create, report);
+        }
         if (!create.isEmpty()) {
             admin.createTopics(create).all().get();
         }
@@ -84,7 +87,20 @@ public final class TopicProvisioner {
                     ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
                     : Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE, TopicConfig.RETENTION_MS_CONFIG, historyRetention)));
         }
+        for (String name : topics.internalNames()) {
+            out.add(new TopicSpec(name, partitions, replication, internalConfigs()));
+        }
         return out;
+    }
+
+    /**
+     * casewatch's own merchant-facts topic: read soon after it is written, so a week of retention is plenty, counted
+     * from when the broker appended each record (facts carry event times, which may be months old in a backlog).
+     */
+    static Map<String, String> internalConfigs() {
+        return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                TopicConfig.RETENTION_MS_CONFIG, Long.toString(java.time.Duration.ofDays(7).toMillis()),
+                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
     }
 
     /**
@@ -183,6 +199,9 @@ public final class TopicProvisioner {
         out.add(p + " --operation Read --operation Write --operation Describe --topic " + topics.ticks().name());
         for (String t : topics.outputNames()) {
             out.add(p + " --operation Write --operation Describe --topic " + t);
+        }
+        for (String t : topics.internalNames()) {
+            out.add(p + " --operation Read --operation Write --operation Describe --topic " + t);
         }
         out.add(p + " --operation All --resource-pattern-type prefixed --topic " + applicationId + "-");
         out.add(p + " --operation Read --operation Describe --group " + applicationId);
