@@ -36,7 +36,8 @@ class SchemaCompatibilityTest {
     static Stream<Schema> currentSchemas() {
         return Stream.of(ComplaintEvent.getClassSchema(), ContactEvent.getClassSchema(), EscalationAck.getClassSchema(),
                 Alert.getClassSchema(), CaseStatus.getClassSchema(), MerchantStats.getClassSchema(),
-                ComplianceRecord.getClassSchema(), CaseData.getClassSchema(), io.casewatch.schema.internal.MerchantFact.getClassSchema());
+                ComplianceRecord.getClassSchema(), CaseData.getClassSchema(), io.casewatch.schema.internal.MerchantFact.getClassSchema(),
+                io.casewatch.schema.internal.PendingInputs.getClassSchema());
     }
 
     @ParameterizedTest

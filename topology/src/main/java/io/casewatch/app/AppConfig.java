@@ -38,6 +38,7 @@ public final class AppConfig {
     public static final String TICK = "casewatch.tick.interval";
     public static final String MAX_FUTURE = "casewatch.max.future";
     public static final String MAX_TEXT = "casewatch.max.text.chars";
+    public static final String ORPHAN_GRACE = "casewatch.orphan.grace";
     public static final String STORM_CAP = "casewatch.storm.cap";
     public static final String STORM_WINDOW = "casewatch.storm.window";
     public static final String QUIET_CALENDAR = "casewatch.quiet.calendar";
@@ -51,7 +52,7 @@ public final class AppConfig {
     public static final String HTTP_TOKEN_FILE = "casewatch.http.token.file";
 
     static final Set<String> CASEWATCH_KEYS = Set.of(POLICIES_FILE, PHRASES_DIR, SIMILARITY, GRACE, PUNCTUATE, TICK, STATS_GRACE, STATS_LIVE,
-            MAX_FUTURE, MAX_TEXT, STORM_CAP, STORM_WINDOW, QUIET_CALENDAR, HTTP_BIND, HTTP_PORT, HTTP_ADVERTISED_HOST, HTTP_TOKEN,
+            MAX_FUTURE, MAX_TEXT, ORPHAN_GRACE, STORM_CAP, STORM_WINDOW, QUIET_CALENDAR, HTTP_BIND, HTTP_PORT, HTTP_ADVERTISED_HOST, HTTP_TOKEN,
             HTTP_TOKEN_FILE);
     private static final List<String> CLIENT_PREFIXES = List.of(StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.RESTORE_CONSUMER_PREFIX,
             StreamsConfig.GLOBAL_CONSUMER_PREFIX, StreamsConfig.CONSUMER_PREFIX, StreamsConfig.PRODUCER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX,

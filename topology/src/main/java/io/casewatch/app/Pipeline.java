@@ -102,7 +102,8 @@ public final class Pipeline implements AutoCloseable {
                 cfg.duration(AppConfig.PUNCTUATE, d.punctuateEvery()), cfg.duration(AppConfig.MAX_FUTURE, d.maxFuture()),
                 cfg.integer(AppConfig.MAX_TEXT, d.maxTextChars()), new IntakeCounters(), null, escalation(cfg, set),
                 new CasewatchTopology.StatsSettings(cfg.duration(AppConfig.STATS_GRACE, d.stats().grace()),
-                        cfg.duration(AppConfig.STATS_LIVE, d.stats().liveEvery())), PipelineMetrics.NONE, StoreKind.DURABLE);
+                        cfg.duration(AppConfig.STATS_LIVE, d.stats().liveEvery())), PipelineMetrics.NONE, StoreKind.DURABLE,
+                cfg.duration(AppConfig.ORPHAN_GRACE, d.orphanGrace()));
     }
 
     static io.casewatch.escalation.EscalationRules escalation(AppConfig cfg, PolicySet set) {
@@ -120,10 +121,32 @@ public final class Pipeline implements AutoCloseable {
         p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 0);
         p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, false);
         p.put(StreamsConfig.consumerPrefix("isolation.level"), "read_committed");
+        // A defect (an exception escaping a processor) or an undecodable internal record costs one record, which goes
+        // to the dead-letter topic (KIP-1034), instead of the stream thread and every case of its partitions.
+        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.named(cfg.topicNames()).deadLetters().name());
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, io.casewatch.topology.DefectHandler.class.getName());
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                org.apache.kafka.streams.errors.LogAndContinueExceptionHandler.class.getName());
         p.putAll(cfg.kafka());
         if (!p.containsKey(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)) {
             throw new AppConfig.ConfigException("bootstrap.servers is not set (flag --bootstrap-servers or CASEWATCH_KAFKA_BOOTSTRAP_SERVERS)");
         }
+        return p;
+    }
+
+    /**
+     * What any client of this deployment needs to reach the cluster: the bootstrap servers and the security settings
+     * ({@code security.*}, {@code sasl.*}, {@code ssl.*}). The admin client and the ticker use it, so that they work on a
+     * SASL_SSL cluster exactly as Kafka Streams does.
+     */
+    public static Properties clientProperties(Properties streams) {
+        Properties p = new Properties();
+        streams.forEach((k, v) -> {
+            String key = k.toString();
+            if (key.startsWith("security.") || key.startsWith("sasl.") || key.startsWith("ssl.") || key.equals("bootstrap.servers")) {
+                p.put(key, v);
+            }
+        });
         return p;
     }
 
@@ -138,7 +161,7 @@ public final class Pipeline implements AutoCloseable {
         Properties props = streamsProperties(cfg);
         HttpSettings http = httpSettings(cfg, defaultHttpPort);
         int partitions;
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", props.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)))) {
+        try (Admin admin = Admin.create(clientProperties(props))) {
             partitions = admin.describeTopics(java.util.List.of(s.topics().ticks().name())).allTopicNames().get()
                     .get(s.topics().ticks().name()).partitions().size();
         } catch (Exception e) {
@@ -151,6 +174,7 @@ public final class Pipeline implements AutoCloseable {
         try {
             s = s.withMetrics(ops.metrics());
             props.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, ops.advertised());
+            props.put(io.casewatch.topology.DefectHandler.COUNTERS_CONFIG, s.counters());
             Topology topology = CasewatchTopology.build(s);
             streams = new KafkaStreams(topology, props);
             streams.setGlobalStateRestoreListener(ops.restoreListener());
@@ -161,13 +185,7 @@ public final class Pipeline implements AutoCloseable {
             ops.close();
             throw e;
         }
-        Properties tp = new Properties();
-        props.forEach((k, v) -> {
-            String key = k.toString();
-            if (key.startsWith("security.") || key.startsWith("sasl.") || key.startsWith("ssl.") || key.equals("bootstrap.servers")) {
-                tp.put(key, v);
-            }
-        });
+        Properties tp = clientProperties(props);
         tp.put(ProducerConfig.ACKS_CONFIG, "1");
         tp.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         Ticker ticker = new Ticker(new KafkaProducer<>(tp, new ByteArraySerializer(), new ByteArraySerializer()),

@@ -51,7 +51,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         AppConfig cfg = AppConfig.load(configFile, System.getenv(), flags);
         if (createTopics) {
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", Pipeline.streamsProperties(cfg).get("bootstrap.servers")))) {
+            try (Admin admin = Admin.create(Pipeline.clientProperties(Pipeline.streamsProperties(cfg)))) {
                 TopicProvisioner.ensure(admin, Pipeline.settings(cfg).topics(), partitions, replication, "-1").forEach(LOG::info);
             }
         }

@@ -70,6 +70,18 @@ public final class MicrometerPipelineMetrics implements PipelineMetrics {
             FunctionCounter.builder("casewatch.dead.letters", intake, c -> c.deadLettered(r)).tag("reason", r.name())
                     .description("Input records sent to the dead-letter topic").register(registry);
         }
+        // The accounting pair of SPEC section 8, per input partition: read + processed + dead-lettered can be checked
+        // against the partition's records (minus those of cases still waiting for their OPENED, at most the orphan grace).
+        intake.onNewPartition(p -> {
+            IntakeCounters.PartitionCounts counts = intake.partitions().get(p);
+            FunctionCounter.builder("casewatch.input.records.processed", counts, IntakeCounters.PartitionCounts::processed)
+                    .tag("topic", p.topic()).tag("partition", Integer.toString(p.partition()))
+                    .description("Input records applied to their case or recognised as duplicates, per input partition")
+                    .register(registry);
+            FunctionCounter.builder("casewatch.input.records.dead.lettered", counts, IntakeCounters.PartitionCounts::deadLettered)
+                    .tag("topic", p.topic()).tag("partition", Integer.toString(p.partition()))
+                    .description("Input records sent to the dead-letter topic, per input partition").register(registry);
+        });
     }
 
     @Override

@@ -59,6 +59,7 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
     private final Sinks sinks;
     private final IntakeCounters counters;
     private final PipelineMetrics metrics;
+    private final OrphanHold orphans;
     private PipelineMetrics.CaseGauges gauges = PipelineMetrics.CaseGauges.NONE;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, CaseData> cases;
@@ -80,8 +81,10 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
     record Sinks(String gate, String l1, String l2, String l3, String status, String deadLetters, String facts, String compliance) {
     }
 
-    CaseProcessor(CaseEngine engine, Duration grace, Duration punctuateEvery, Sinks sinks, IntakeCounters counters, PipelineMetrics metrics) {
+    CaseProcessor(CaseEngine engine, Duration grace, Duration punctuateEvery, Sinks sinks, IntakeCounters counters, PipelineMetrics metrics,
+            Duration orphanGrace) {
         this.metrics = metrics;
+        this.orphans = new OrphanHold(orphanGrace, sinks.deadLetters(), counters);
         this.engine = engine;
         this.grace = grace;
         this.punctuateEvery = punctuateEvery;
@@ -90,11 +93,11 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
     }
 
     static ProcessorSupplier<String, Object, Object, Object> supplier(CaseEngine engine, Duration grace, Duration punctuateEvery,
-            Sinks sinks, IntakeCounters counters, PipelineMetrics metrics, StoreKind stores) {
+            Sinks sinks, IntakeCounters counters, PipelineMetrics metrics, StoreKind stores, Duration orphanGrace) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, Object, Object, Object> get() {
-                return new CaseProcessor(engine, grace, punctuateEvery, sinks, counters, metrics);
+                return new CaseProcessor(engine, grace, punctuateEvery, sinks, counters, metrics, orphanGrace);
             }
 
             @Override
@@ -102,7 +105,8 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
                 return Set.of(
                         stores.keyValue(CASES, Serdes.String(), new AvroSerde<>(CaseData.class)),
                         stores.keyValue(TIMERS, Serdes.Bytes(), Serdes.ByteArray()),
-                        stores.keyValue(META, Serdes.String(), Serdes.Long()));
+                        stores.keyValue(META, Serdes.String(), Serdes.Long()),
+                        OrphanHold.storeBuilder(stores));
             }
         };
     }
@@ -114,6 +118,7 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
         this.timers = context.getStateStore(TIMERS);
         this.meta = context.getStateStore(META);
         this.partition = context.taskId().partition();
+        orphans.init(context);
         context.schedule(punctuateEvery, PunctuationType.STREAM_TIME, this::fireDueTimers);
         gauges = metrics.caseGauges(context.taskId().toString());
         if (metrics != PipelineMetrics.NONE) {
@@ -146,6 +151,12 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
         CaseData c = stored == null ? CaseEngine.newCase(caseId, in.occurredAt()) : stored;
         if (!engine.markSeen(c, in.eventId())) {
             counters.duplicate();
+            counters.processed(in.source().topic(), in.source().partition());
+            return;
+        }
+        boolean wasOpened = stored != null && stored.getOpened();
+        if (!wasOpened && !isOpening(in) && !orphans.fits(caseId, in.source())) {
+            orphans.rejectOverflow(caseId, in.source());
             return;
         }
         CaseState before = stored == null ? null : c.getState();
@@ -172,6 +183,10 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
                     e.getClass().getSimpleName() + " at " + (e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?"));
             return;
         }
+        if (!c.getOpened()) {
+            // Not a case yet: kept as read, dead-lettered as ORPHAN_CONTACT unless an OPENED comes in time.
+            orphans.hold(caseId, c.getFirstSeenAt(), in.source());
+        }
         metrics.holdingReplies(c.getHolding() - holdingBefore);
         emit(alerts);
         CaseEngine.Settled settled = save(c, in.occurredAt() - grace.toMillis(), Math.max(context.currentStreamTimeMs(), in.occurredAt()), alerts);
@@ -181,6 +196,18 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
             context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(c.getCaseId(), r, in.occurredAt()),
                     sinks.compliance());
         }
+        // Counted last: an exception escaping above (a defect) is dead-lettered by the processing exception
+        // handler and counted there, so a record is never counted both ways.
+        if (c.getOpened()) {
+            if (!wasOpened) {
+                orphans.release(caseId);
+            }
+            counters.processed(in.source().topic(), in.source().partition());
+        }
+    }
+
+    private static boolean isOpening(CaseInput in) {
+        return in.event() instanceof ComplaintEvent e && e.getType() == io.casewatch.schema.ComplaintEventType.OPENED;
     }
 
     private static boolean isTerminal(CaseState s) {
@@ -222,6 +249,11 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
                 continue;
             }
             c.setTimerAt(null);
+            if (!c.getOpened() && now >= orphans.dueAt(c.getFirstSeenAt())) {
+                orphans.expire(caseId, streamTime);
+                cases.delete(caseId);
+                continue;
+            }
             List<Alert> alerts = engine.advance(c, now);
             emit(alerts);
             save(c, now, streamTime, alerts);
@@ -285,6 +317,12 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
      */
     private CaseEngine.Settled save(CaseData c, long firedUpTo, long now, List<Alert> alerts) {
         CaseEngine.Settled settled = engine.settle(c, firedUpTo, now);
+        if (!c.getOpened()) {
+            // Not a case until OPENED: no status for dashboards, no gauges, no facts; only the orphan deadline.
+            reschedule(c, orphans.dueAt(c.getFirstSeenAt()));
+            cases.put(c.getCaseId(), c);
+            return settled;
+        }
         reschedule(c, settled.nextDue());
         List<MerchantFact> facts = CaseFacts.of(c, settled.views(), alerts, firedUpTo, engine.policies().merchantZone(c.getMerchantId()));
         cases.put(c.getCaseId(), c);

@@ -48,8 +48,15 @@ public final class CasewatchTopology {
      */
     public record Settings(Topics topics, PolicySet policies, HoldingReplyClassifier classifier, Duration grace,
             Duration punctuateEvery, Duration maxFuture, int maxTextChars, IntakeCounters counters, java.time.Clock clock,
-            EscalationRules escalation, StatsSettings stats, PipelineMetrics metrics, StoreKind stores) {
+            EscalationRules escalation, StatsSettings stats, PipelineMetrics metrics, StoreKind stores, Duration orphanGrace) {
+        /** Default of {@link #orphanGrace}: how long records of a case wait for its OPENED before they are dead-lettered. */
+        public static final Duration DEFAULT_ORPHAN_GRACE = Duration.ofHours(1);
+
         public Settings {
+            Objects.requireNonNull(orphanGrace);
+            if (orphanGrace.isZero() || orphanGrace.isNegative()) {
+                throw new IllegalArgumentException("orphan grace must be positive");
+            }
             Objects.requireNonNull(metrics);
             Objects.requireNonNull(topics);
             Objects.requireNonNull(policies);
@@ -63,6 +70,14 @@ public final class CasewatchTopology {
             if (punctuateEvery.isZero() || punctuateEvery.isNegative()) {
                 throw new IllegalArgumentException("punctuation interval must be positive");
             }
+        }
+
+        /** Settings with the default orphan grace. */
+        public Settings(Topics topics, PolicySet policies, HoldingReplyClassifier classifier, Duration grace, Duration punctuateEvery,
+                Duration maxFuture, int maxTextChars, IntakeCounters counters, java.time.Clock clock, EscalationRules escalation,
+                StatsSettings stats, PipelineMetrics metrics, StoreKind stores) {
+            this(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats, metrics,
+                    stores, DEFAULT_ORPHAN_GRACE);
         }
 
         /** Settings with default merchant statistics, durable stores and no metrics. */
@@ -79,27 +94,31 @@ public final class CasewatchTopology {
         }
 
         public Settings withMetrics(PipelineMetrics m) {
-            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats, m, stores);
+            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats, m, stores, orphanGrace);
         }
 
         public Settings withGrace(Duration g) {
-            return new Settings(topics, policies, classifier, g, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats, metrics, stores);
+            return new Settings(topics, policies, classifier, g, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats, metrics, stores, orphanGrace);
         }
 
         public Settings withClock(java.time.Clock c) {
-            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, c, escalation, stats, metrics, stores);
+            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, c, escalation, stats, metrics, stores, orphanGrace);
         }
 
         public Settings withEscalation(EscalationRules e) {
-            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, e, stats, metrics, stores);
+            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, e, stats, metrics, stores, orphanGrace);
         }
 
         public Settings withStats(StatsSettings st) {
-            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, st, metrics, stores);
+            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, st, metrics, stores, orphanGrace);
         }
 
         public Settings withStores(StoreKind k) {
-            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats, metrics, k);
+            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats, metrics, k, orphanGrace);
+        }
+
+        public Settings withOrphanGrace(Duration o) {
+            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats, metrics, stores, o);
         }
     }
 
@@ -145,7 +164,7 @@ public final class CasewatchTopology {
         topology.addProcessor("intake-ticks", () -> new Intake(null, limits, CASES, SINK_DLQ, s.counters()), SRC_TICKS);
 
         CaseProcessor.Sinks sinks = new CaseProcessor.Sinks(GATE, SINK_L1, SINK_L2, SINK_L3, SINK_STATUS, SINK_DLQ, SINK_FACTS, SINK_COMPLIANCE);
-        topology.addProcessor(CASES, CaseProcessor.supplier(engine, s.grace(), s.punctuateEvery(), sinks, s.counters(), s.metrics(), s.stores()),
+        topology.addProcessor(CASES, CaseProcessor.supplier(engine, s.grace(), s.punctuateEvery(), sinks, s.counters(), s.metrics(), s.stores(), s.orphanGrace()),
                 "intake-complaints", "intake-contacts", "intake-acks", "intake-ticks");
         topology.addProcessor(GATE, EscalationGate.supplier(s.escalation(), s.grace(), sinks, s.metrics(), s.stores()), CASES);
 

@@ -72,6 +72,7 @@ final class Intake implements Processor<byte[], byte[], Object, Object> {
     static void deadLetter(ProcessorContext<Object, Object> ctx, String sink, IntakeCounters counters, CaseInput.Source s,
             Reason reason, String error) {
         counters.countDeadLetter(reason);
+        counters.deadLettered(s.topic(), s.partition());
         ctx.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(s.key(), s.value(), s.timestamp(),
                 DeadLetters.headers(s, reason, error)), sink);
     }

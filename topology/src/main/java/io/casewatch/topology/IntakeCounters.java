@@ -17,6 +17,30 @@ public final class IntakeCounters implements io.casewatch.stats.MerchantStatsPro
     private final AtomicLong ticks = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
     private final Map<Reason, AtomicLong> deadLettered = new EnumMap<>(Reason.class);
+    private final java.util.concurrent.ConcurrentMap<InputPartition, PartitionCounts> partitions = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile java.util.function.Consumer<InputPartition> onNewPartition = p -> { };
+
+    /** One partition of one input topic. */
+    public record InputPartition(String topic, int partition) {
+    }
+
+    /**
+     * What became of one input partition's records: {@code processed} (applied, or recognised as duplicates) plus
+     * {@code deadLettered} is every record read from it, except the records of cases not opened yet that still wait
+     * for their OPENED (at most the orphan grace).
+     */
+    public static final class PartitionCounts {
+        private final AtomicLong processed = new AtomicLong();
+        private final AtomicLong deadLettered = new AtomicLong();
+
+        public long processed() {
+            return processed.get();
+        }
+
+        public long deadLettered() {
+            return deadLettered.get();
+        }
+    }
 
     public IntakeCounters() {
         for (Reason r : Reason.values()) {
@@ -38,6 +62,44 @@ public final class IntakeCounters implements io.casewatch.stats.MerchantStatsPro
 
     void countDeadLetter(Reason reason) {
         deadLettered.get(reason).incrementAndGet();
+    }
+
+    /** A record of an input partition was applied to its case, or recognised as a duplicate. */
+    void processed(String topic, int partition) {
+        of(topic, partition).processed.incrementAndGet();
+    }
+
+    /** A record of an input partition went to the dead-letter topic. */
+    void deadLettered(String topic, int partition) {
+        of(topic, partition).deadLettered.incrementAndGet();
+    }
+
+    private PartitionCounts of(String topic, int partition) {
+        InputPartition key = new InputPartition(topic == null ? "" : topic, partition);
+        PartitionCounts c = partitions.get(key);
+        if (c == null) {
+            PartitionCounts fresh = new PartitionCounts();
+            c = partitions.putIfAbsent(key, fresh);
+            if (c == null) {
+                c = fresh;
+                onNewPartition.accept(key);
+            }
+        }
+        return c;
+    }
+
+    /** The counts of every input partition this instance has seen a record of, live. */
+    public Map<InputPartition, PartitionCounts> partitions() {
+        return java.util.Collections.unmodifiableMap(partitions);
+    }
+
+    /**
+     * Told of each input partition the first time one of its records is counted (the metrics layer registers its
+     * meters then); also told at once of those already seen.
+     */
+    public void onNewPartition(java.util.function.Consumer<InputPartition> listener) {
+        this.onNewPartition = listener;
+        partitions.keySet().forEach(listener);
     }
 
     /** Events decoded and passed to the case processor (some may still be dead-lettered there). */
