@@ -60,7 +60,8 @@ public final class BadInputCorpus {
         out.add(new Entry("07-oversized-text.bin", "contact", "corpus-big", t, "TEXT_TOO_LONG", Serdes.CONTACT_EVENT.toBytes(
                 ContactEvent.newBuilder(Events.inbound("corpus-big", T)).setEventId("corpus-e7").setText("请尽快处理".repeat(4_000)).build())));
         Instant future = Instant.parse("2100-01-01T00:00:00Z");
-        out.add(new Entry("08-future-timestamp.bin", "complaint", "corpus-future", future.toEpochMilli(), "TIME_OUT_OF_RANGE",
+        // The record is stamped T: brokers refuse record timestamps far ahead of their clock; the event's own time is 2100.
+        out.add(new Entry("08-future-timestamp.bin", "complaint", "corpus-future", t, "TIME_OUT_OF_RANGE",
                 Serdes.COMPLAINT_EVENT.toBytes(opened("corpus-future", "corpus-e8", future))));
         Instant ancient = Instant.parse("1999-12-31T23:00:00Z");
         out.add(new Entry("09-ancient-timestamp.bin", "complaint", "corpus-ancient", ancient.toEpochMilli(), "TIME_OUT_OF_RANGE",
