@@ -74,6 +74,13 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
     private long earliestTimer = 0L;
     private Long appliedPolicyEpoch;
     private int partition;
+    /**
+     * The latest event time of a complaint event this task has processed (in memory; from the first one after a
+     * start). Orphan records expire when the complaints have been read past their grace, not on stream time:
+     * heartbeats move stream time to now in one step, and the contacts topic may be read ahead of the complaints
+     * topic while a backlog is read; "no OPENED within the grace" is only known once the complaints are there.
+     */
+    private long complaintsTime = Long.MIN_VALUE;
     /** How far stream time moves between two watermarks sent to the merchant statistics. */
     static final long WATERMARK_EVERY_MS = 60_000L;
 
@@ -147,6 +154,9 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
     public void process(org.apache.kafka.streams.processor.api.Record<String, Object> record) {
         CaseInput in = (CaseInput) record.value();
         String caseId = record.key();
+        if (in.kind() == CaseInput.Kind.COMPLAINT) {
+            complaintsTime = Math.max(complaintsTime, in.occurredAt());
+        }
         CaseData stored = cases.get(caseId);
         CaseData c = stored == null ? CaseEngine.newCase(caseId, in.occurredAt()) : stored;
         if (!engine.markSeen(c, in.eventId())) {
@@ -185,7 +195,7 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
         }
         if (!c.getOpened()) {
             // Not a case yet: kept as read, dead-lettered as ORPHAN_CONTACT unless an OPENED comes in time.
-            orphans.hold(caseId, c.getFirstSeenAt(), in.source());
+            orphans.hold(caseId, Math.max(c.getFirstSeenAt(), complaintsTime), in.source());
         }
         metrics.holdingReplies(c.getHolding() - holdingBefore);
         emit(alerts);
@@ -241,22 +251,33 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
             }
             earliestTimer = next;
         }
+        long waiting = Long.MAX_VALUE;
         for (Bytes key : due) {
-            timers.delete(key);
             String caseId = caseIdOf(key);
             CaseData c = cases.get(caseId);
+            if (c != null && !c.getOpened()) {
+                if (complaintsTime >= orphans.dueAt(caseId, c.getFirstSeenAt())) {
+                    timers.delete(key);
+                    orphans.expire(caseId, streamTime);
+                    cases.delete(caseId);
+                } else {
+                    // The complaints are not read that far yet: the entry stays and is looked at again (read only)
+                    // at every punctuation until they are, or until the OPENED moves it.
+                    waiting = Math.min(waiting, dueOf(key));
+                }
+                continue;
+            }
+            timers.delete(key);
             if (c == null) {
                 continue;
             }
             c.setTimerAt(null);
-            if (!c.getOpened() && now >= orphans.dueAt(c.getFirstSeenAt())) {
-                orphans.expire(caseId, streamTime);
-                cases.delete(caseId);
-                continue;
-            }
             List<Alert> alerts = engine.advance(c, now);
             emit(alerts);
             save(c, now, streamTime, alerts);
+        }
+        if (waiting != Long.MAX_VALUE) {
+            earliestTimer = Math.min(earliestTimer, waiting);
         }
         sendWatermark(now);
     }
@@ -319,7 +340,7 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
         CaseEngine.Settled settled = engine.settle(c, firedUpTo, now);
         if (!c.getOpened()) {
             // Not a case until OPENED: no status for dashboards, no gauges, no facts; only the orphan deadline.
-            reschedule(c, orphans.dueAt(c.getFirstSeenAt()));
+            reschedule(c, orphans.dueAt(c.getCaseId(), c.getFirstSeenAt()));
             cases.put(c.getCaseId(), c);
             return settled;
         }

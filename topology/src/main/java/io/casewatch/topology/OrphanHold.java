@@ -23,7 +23,7 @@ import io.casewatch.schema.serde.AvroSerde;
  * The records of cases not opened yet (SPEC section 8: "a contact for a case that is not opened within the grace
  * period" is dead-lettered). A contact or lifecycle event may legitimately arrive before its case's OPENED (another
  * topic, another producer), so it is applied to the case at once and its original record is kept here. An OPENED
- * within the grace (counted from the first such record, in stream time) releases them as processed; otherwise the
+ * within the grace releases them as processed; otherwise the
  * case processor's timer dead-letters every one of them, original bytes and headers, with reason ORPHAN_CONTACT,
  * and forgets the case.
  *
@@ -61,9 +61,13 @@ final class OrphanHold {
         this.store = ctx.getStateStore(STORE);
     }
 
-    /** When the case's pending records are dead-lettered unless an OPENED comes first. */
-    long dueAt(long firstSeenAt) {
-        return firstSeenAt + grace.toMillis();
+    /**
+     * When the case's held records are dead-lettered unless an OPENED comes first: the grace after the first one was
+     * held (see {@link #hold}); for a case stored before records were held, after its first record's event time.
+     */
+    long dueAt(String caseId, long caseFirstSeenAt) {
+        PendingInputs p = store.get(caseId);
+        return (p == null ? caseFirstSeenAt : p.getFirstSeenAt()) + grace.toMillis();
     }
 
     /** True if one more record fits in the case's bound; a record that does not is dead-lettered by the caller. */
@@ -72,11 +76,18 @@ final class OrphanHold {
         return p == null || p.getRecords().size() < MAX_RECORDS && p.getBytes() + sizeOf(s) <= MAX_BYTES;
     }
 
-    /** Keeps a record applied to a case that is not opened yet. */
-    void hold(String caseId, long firstSeenAt, CaseInput.Source s) {
+    /**
+     * Keeps a record applied to a case that is not opened yet.
+     *
+     * @param heldAt when the grace starts if this is the case's first held record: its event time, or how far the task
+     *               has read the complaints topic (in event time) if that is later. The grace is measured on the
+     *               complaints read, not on stream time, which heartbeats move to now in one step: a contact read
+     *               during a backlog, its OPENED behind on the complaints topic, must get the whole grace.
+     */
+    void hold(String caseId, long heldAt, CaseInput.Source s) {
         PendingInputs p = store.get(caseId);
         if (p == null) {
-            p = new PendingInputs(firstSeenAt, new ArrayList<>(), 0L);
+            p = new PendingInputs(heldAt, new ArrayList<>(), 0L);
         }
         List<PendingRecord> records = new ArrayList<>(p.getRecords());
         List<PendingHeader> headers = new ArrayList<>();

@@ -61,17 +61,38 @@ class OrphanContactTopologyTest {
     }
 
     @Test
+    void aContactReadWhenStreamTimeIsAlreadyPastItsGraceStillWaitsTheWholeGraceForItsOpened() {
+        // A backlog: stream time is hours ahead (other cases, heartbeats) when an old contact is read, and its OPENED
+        // is a few records behind on the complaints topic.
+        CasewatchTopology.Settings s = settings();
+        try (CaseDriver d = new CaseDriver(s)) {
+            d.tick(T0.plus(Duration.ofHours(5)));
+            d.pipe(Events.inbound("late-read", T0));
+            d.tick(T0.plus(Duration.ofHours(5)).plusSeconds(30));
+            d.pipe(Events.opened("late-read", T0.minusSeconds(60), "GB"));
+            d.tick(T0.plus(Duration.ofHours(8)));
+
+            assertThat(d.deadLetters()).isEmpty();
+            assertThat(d.lastStatus().getInboundContacts()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void contactNeverFollowedByOpenedIsDeadLetteredWithItsOriginalBytesOnceTheGracePasses() {
         CasewatchTopology.Settings s = settings();
         try (CaseDriver d = new CaseDriver(s)) {
             ContactEvent contact = Events.inbound("orphan", T0);
             byte[] original = Serdes.CONTACT_EVENT.toBytes(contact);
             d.pipe(contact);
-            d.tick(T0.plus(GRACE).minusSeconds(5));
+            d.tick(T0.plus(Duration.ofDays(1)));
+            assertThat(d.deadLetters()).as("heartbeats alone do not expire it: events' time does").isEmpty();
+            d.pipe(Events.opened("other", T0.plus(GRACE).minusSeconds(5), "GB"));
+            d.tick(T0.plus(Duration.ofDays(1)).plusSeconds(1));
             assertThat(d.deadLetters()).as("still within the grace").isEmpty();
-            assertThat(d.lastStatus()).as("not a case until OPENED: no status").isNull();
+            assertThat(d.lastStatus().getCaseId()).as("not a case until OPENED: no status").isEqualTo("other");
 
-            d.tick(T0.plus(GRACE).plusSeconds(5));
+            d.pipe(Events.opened("other-2", T0.plus(GRACE).plusSeconds(5), "GB"));
+            d.tick(T0.plus(Duration.ofDays(1)).plusSeconds(2));
             List<TestRecord<byte[], byte[]>> dlq = d.deadLetters();
             assertThat(dlq).singleElement().satisfies(r -> {
                 assertThat(header(r, DeadLetters.REASON)).isEqualTo(Reason.ORPHAN_CONTACT.name());
@@ -83,12 +104,13 @@ class OrphanContactTopologyTest {
                 assertThat(r.value()).isEqualTo(original);
             });
             assertThat(s.counters().deadLettered(Reason.ORPHAN_CONTACT)).isEqualTo(1);
-            assertThat(processed(s.counters())).isZero();
+            assertThat(processed(s.counters())).as("the two other cases").isEqualTo(2);
             assertThat(deadLettered(s.counters())).isEqualTo(1);
 
             // The case was forgotten: a late OPENED starts it afresh and is not dead-lettered.
             d.pipe(Events.opened("orphan", T0.plus(Duration.ofHours(2)), "GB"));
             assertThat(d.deadLetters()).isEmpty();
+            assertThat(d.lastStatus().getCaseId()).isEqualTo("orphan");
             assertThat(d.lastStatus().getInboundContacts()).isZero();
         }
     }
@@ -102,12 +124,13 @@ class OrphanContactTopologyTest {
             ContactEvent opened = Events.inbound("dup-opened", T0);
             d.pipe(opened).pipe(opened);
             d.pipe(Events.opened("dup-opened", T0.plus(Duration.ofMinutes(5)), "GB"));
-            d.tick(T0.plus(Duration.ofHours(2)));
+            d.pipe(Events.opened("later", T0.plus(Duration.ofHours(2)), "GB"));
+            d.tick(T0.plus(Duration.ofHours(2)).plusSeconds(1));
 
             assertThat(d.deadLetters()).singleElement()
                     .satisfies(r -> assertThat(r.key()).isEqualTo("dup".getBytes(StandardCharsets.UTF_8)));
-            // dup: one duplicate processed, one orphan; dup-opened: contact, duplicate, OPENED processed.
-            assertThat(processed(s.counters())).isEqualTo(4);
+            // dup: one duplicate processed, one orphan; dup-opened: contact, duplicate, OPENED processed; later.
+            assertThat(processed(s.counters())).isEqualTo(5);
             assertThat(deadLettered(s.counters())).isEqualTo(1);
             assertThat(s.counters().duplicates()).isEqualTo(2);
         }
@@ -119,7 +142,8 @@ class OrphanContactTopologyTest {
         try (CaseDriver d = new CaseDriver(s)) {
             d.pipe(Events.complaint("lifecycle", ComplaintEventType.ASSIGNED, T0).build());
             d.pipe(Events.agentReply("lifecycle", T0.plusSeconds(60), "We are looking at it.", "en"));
-            d.tick(T0.plus(GRACE).plusSeconds(1));
+            d.pipe(Events.opened("later", T0.plus(GRACE).plusSeconds(61), "GB"));
+            d.tick(T0.plus(GRACE).plusSeconds(62));
 
             assertThat(d.deadLetters()).hasSize(2)
                     .allSatisfy(r -> assertThat(header(r, DeadLetters.REASON)).isEqualTo(Reason.ORPHAN_CONTACT.name()));
