@@ -75,12 +75,15 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
     private Long appliedPolicyEpoch;
     private int partition;
     /**
-     * The latest event time of a complaint event this task has processed (in memory; from the first one after a
-     * start). Orphan records expire when the complaints have been read past their grace, not on stream time:
-     * heartbeats move stream time to now in one step, and the contacts topic may be read ahead of the complaints
-     * topic while a backlog is read; "no OPENED within the grace" is only known once the complaints are there.
+     * The latest event time of an OPENED this task has processed (in memory; from the first one after a start).
+     * Orphan records expire when OPENED events have been read past their grace, not on stream time: heartbeats move
+     * stream time to now in one step, and the contacts topic may be read ahead of the complaints topic while a
+     * backlog is read. Only OPENED events count because a complaints partition is not in event-time order: a
+     * RESOLVED forty hours after its OPENED sits next to the OPENED of the following cases, so the latest complaint
+     * of any type runs far ahead of the openings still to come. OPENED events arrive in the order cases are opened,
+     * which is what "no OPENED within the grace" is measured against.
      */
-    private long complaintsTime = Long.MIN_VALUE;
+    private long openedTime = Long.MIN_VALUE;
     /** How far stream time moves between two watermarks sent to the merchant statistics. */
     static final long WATERMARK_EVERY_MS = 60_000L;
 
@@ -154,8 +157,8 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
     public void process(org.apache.kafka.streams.processor.api.Record<String, Object> record) {
         CaseInput in = (CaseInput) record.value();
         String caseId = record.key();
-        if (in.kind() == CaseInput.Kind.COMPLAINT) {
-            complaintsTime = Math.max(complaintsTime, in.occurredAt());
+        if (isOpening(in)) {
+            openedTime = Math.max(openedTime, in.occurredAt());
         }
         CaseData stored = cases.get(caseId);
         CaseData c = stored == null ? CaseEngine.newCase(caseId, in.occurredAt()) : stored;
@@ -195,7 +198,7 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
         }
         if (!c.getOpened()) {
             // Not a case yet: kept as read, dead-lettered as ORPHAN_CONTACT unless an OPENED comes in time.
-            orphans.hold(caseId, Math.max(c.getFirstSeenAt(), complaintsTime), in.source());
+            orphans.hold(caseId, Math.max(c.getFirstSeenAt(), openedTime), in.source());
         }
         metrics.holdingReplies(c.getHolding() - holdingBefore);
         emit(alerts);
@@ -256,12 +259,12 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
             String caseId = caseIdOf(key);
             CaseData c = cases.get(caseId);
             if (c != null && !c.getOpened()) {
-                if (complaintsTime >= orphans.dueAt(caseId, c.getFirstSeenAt())) {
+                if (openedTime >= orphans.dueAt(caseId, c.getFirstSeenAt())) {
                     timers.delete(key);
                     orphans.expire(caseId, streamTime);
                     cases.delete(caseId);
                 } else {
-                    // The complaints are not read that far yet: the entry stays and is looked at again (read only)
+                    // The OPENED events are not read that far yet: the entry stays and is looked at again (read only)
                     // at every punctuation until they are, or until the OPENED moves it.
                     waiting = Math.min(waiting, dueOf(key));
                 }

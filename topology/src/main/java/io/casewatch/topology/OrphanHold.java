@@ -80,8 +80,8 @@ final class OrphanHold {
      * Keeps a record applied to a case that is not opened yet.
      *
      * @param heldAt when the grace starts if this is the case's first held record: its event time, or how far the task
-     *               has read the complaints topic (in event time) if that is later. The grace is measured on the
-     *               complaints read, not on stream time, which heartbeats move to now in one step: a contact read
+     *               has read the OPENED events (in event time) if that is later. The grace is measured on the
+     *               OPENED events read, not on stream time, which heartbeats move to now in one step: a contact read
      *               during a backlog, its OPENED behind on the complaints topic, must get the whole grace.
      */
     void hold(String caseId, long heldAt, CaseInput.Source s) {

@@ -78,6 +78,29 @@ class OrphanContactTopologyTest {
     }
 
     @Test
+    void replyReadAheadOfItsOpenedWaitsWhileOtherCasesResolutionsRunDaysAhead() {
+        // A backlog as a case-management system writes it: each case's OPENED and RESOLVED (40 hours later) one after
+        // the other on the complaints topic, the replies on the contacts topic read ahead of their OPENED. The latest
+        // complaint read is days past the reply; the OPENED events are not, and they are what the grace waits for.
+        CasewatchTopology.Settings s = settings();
+        try (CaseDriver d = new CaseDriver(s)) {
+            d.pipe(Events.opened("a", T0, "GB"));
+            d.pipe(Events.resolved("a", T0.plus(Duration.ofHours(40))));
+            d.pipe(Events.agentReply("c", T0.plus(Duration.ofMinutes(150)), "We refunded $10 to your card today.", "en"));
+            d.pipe(Events.opened("b", T0.plus(Duration.ofHours(1)), "GB"));
+            d.pipe(Events.resolved("b", T0.plus(Duration.ofHours(41))));
+            d.tick(T0.plus(Duration.ofHours(42)));
+            d.pipe(Events.opened("c", T0.plus(Duration.ofHours(2)), "GB"));
+            d.tick(T0.plus(Duration.ofDays(3)));
+
+            assertThat(d.deadLetters()).isEmpty();
+            assertThat(d.alerts()).as("c's reply counts: no first-response breach")
+                    .noneMatch(a -> a.getCaseId().equals("c"));
+            assertThat(processed(s.counters())).isEqualTo(6);
+        }
+    }
+
+    @Test
     void contactNeverFollowedByOpenedIsDeadLetteredWithItsOriginalBytesOnceTheGracePasses() {
         CasewatchTopology.Settings s = settings();
         try (CaseDriver d = new CaseDriver(s)) {
