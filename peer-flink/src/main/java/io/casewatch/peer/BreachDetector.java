@@ -14,8 +14,11 @@ import org.apache.flink.util.OutputTag;
  * calendar time from OPENED, with one event-time timer per deadline.
  *
  * <ul>
- *   <li>{@code FIRST_RESPONSE_BREACH}: no OUTBOUND reply from AGENT or MERCHANT at or before OPENED + first response.
- *   <li>{@code RESOLUTION_BREACH}: no RESOLVED (or CLOSED / WITHDRAWN) at or before OPENED + resolution.
+ *   <li>{@code FIRST_RESPONSE_BREACH}: no OUTBOUND reply from AGENT or MERCHANT (nor an end of the case) at or before
+ *       OPENED + first response (24 h, exact).
+ *   <li>{@code RESOLUTION_BREACH}: no RESOLVED (or CLOSED / WITHDRAWN) at or before the resolution deadline: OPENED +
+ *       resolution (15 days), rounded up to the next UTC midnight when {@code endOfDay} (casewatch counts "15 days" as
+ *       calendar days ending at local midnight, UTC for DEFAULT), else exact (360 h).
  * </ul>
  *
  * <p>Events may reach this operator before their case's OPENED (the two topics are read independently), so replies
@@ -34,18 +37,20 @@ final class BreachDetector extends KeyedProcessFunction<String, CaseEvent, Breac
 
     private final long firstResponseMs;
     private final long resolutionMs;
+    private final boolean endOfDay;
     private final long cutoff;
     private transient ValueState<CaseState> state;
     private transient LongCounter firstResponseAlerts;
     private transient LongCounter resolutionAlerts;
 
-    BreachDetector(long firstResponseMs, long resolutionMs, long cutoff) {
+    BreachDetector(long firstResponseMs, long resolutionMs, boolean endOfDay, long cutoff) {
         if (firstResponseMs <= 0 || resolutionMs <= firstResponseMs) {
             // onTimer tells the two timers apart by their time: they must differ.
             throw new IllegalArgumentException("need 0 < first response < resolution");
         }
         this.firstResponseMs = firstResponseMs;
         this.resolutionMs = resolutionMs;
+        this.endOfDay = endOfDay;
         this.cutoff = cutoff;
     }
 
@@ -71,7 +76,7 @@ final class BreachDetector extends KeyedProcessFunction<String, CaseEvent, Breac
                     ctx.timerService().registerEventTimeTimer(firstResponseDue);
                 }
                 // Always registered: it is also when the case's state goes.
-                ctx.timerService().registerEventTimeTimer(e.at() + resolutionMs);
+                ctx.timerService().registerEventTimeTimer(resolutionDue(e.at()));
                 ctx.output(OPENED, e);
             }
             case REPLY -> {
@@ -108,7 +113,7 @@ final class BreachDetector extends KeyedProcessFunction<String, CaseEvent, Breac
             return;
         }
         long firstResponseDue = s.openedAt() + firstResponseMs;
-        long resolutionDue = s.openedAt() + resolutionMs;
+        long resolutionDue = resolutionDue(s.openedAt());
         if (timestamp == firstResponseDue && Math.min(s.firstReplyAt(), s.endedAt()) > firstResponseDue) {
             emit(new Breach(ctx.getCurrentKey(), Breach.FIRST_RESPONSE, firstResponseDue), firstResponseAlerts, out);
         } else if (timestamp == resolutionDue) {
@@ -119,6 +124,14 @@ final class BreachDetector extends KeyedProcessFunction<String, CaseEvent, Breac
         }
         // Any other time is a cleanup timer of events seen before OPENED: the case is opened now, nothing to do.
     }
+
+    long resolutionDue(long openedAt) {
+        long raw = openedAt + resolutionMs;
+        // UTC has no daylight saving: N calendar days are N x 24 h, then the rest of the last day.
+        return endOfDay ? Math.floorDiv(raw + DAY - 1, DAY) * DAY : raw;
+    }
+
+    private static final long DAY = 86_400_000L;
 
     private void emit(Breach breach, LongCounter counter, Collector<Breach> out) {
         if (breach.deadline() <= cutoff) {

@@ -78,12 +78,13 @@ public final class FlinkPeerJob {
      *
      * @param cutoff alerts with a deadline after it and merchant days ending after it are not emitted; {@code null}
      *               emits all (then the final watermark of a bounded run fires every pending deadline)
+     * @param resolutionEndOfDay the resolution deadline rounds up to the next UTC midnight (casewatch's calendar days)
      * @param bounded stop at the end offsets found at start; otherwise run until killed
      * @param rocksDb RocksDB state (the default, as in production) or heap state
      */
     public record Settings(String bootstrapServers, String complaintsTopic, String contactsTopic, String alertsTopic,
             String merchantDaysTopic, String groupId, String transactionalIdPrefix, Instant cutoff, boolean bounded,
-            Duration outOfOrderness, Duration firstResponse, Duration resolution, int parallelism,
+            Duration outOfOrderness, Duration firstResponse, Duration resolution, boolean resolutionEndOfDay, int parallelism,
             Duration checkpointInterval, boolean rocksDb, Path runDir) {
 
         /** The options, each {@code --name value}. */
@@ -97,7 +98,7 @@ public final class FlinkPeerJob {
             }
             Set<String> known = Set.of("bootstrap-servers", "complaints-topic", "contacts-topic", "alerts-topic",
                     "merchant-days-topic", "group-id", "transactional-id-prefix", "cutoff", "bounded", "out-of-orderness",
-                    "first-response", "resolution", "parallelism", "checkpoint-interval", "state", "run-dir");
+                    "first-response", "resolution", "resolution-rule", "parallelism", "checkpoint-interval", "state", "run-dir");
             for (String k : o.keySet()) {
                 if (!known.contains(k)) {
                     throw new IllegalArgumentException("unknown option --" + k + "\n" + USAGE);
@@ -107,6 +108,10 @@ public final class FlinkPeerJob {
             String state = o.getOrDefault("state", "rocksdb");
             if (!state.equals("rocksdb") && !state.equals("hashmap")) {
                 throw new IllegalArgumentException("--state is rocksdb or hashmap");
+            }
+            String rule = o.getOrDefault("resolution-rule", "end-of-day");
+            if (!rule.equals("end-of-day") && !rule.equals("exact")) {
+                throw new IllegalArgumentException("--resolution-rule is end-of-day or exact");
             }
             return new Settings(
                     o.getOrDefault("bootstrap-servers", "127.0.0.1:9092"),
@@ -121,6 +126,7 @@ public final class FlinkPeerJob {
                     Duration.parse(o.getOrDefault("out-of-orderness", "PT0.5S")),
                     Duration.parse(o.getOrDefault("first-response", "PT24H")),
                     Duration.parse(o.getOrDefault("resolution", "PT360H")),
+                    rule.equals("end-of-day"),
                     Integer.parseInt(o.getOrDefault("parallelism", "2")),
                     Duration.parse(o.getOrDefault("checkpoint-interval", "PT1S")),
                     state.equals("rocksdb"),
@@ -136,6 +142,8 @@ public final class FlinkPeerJob {
                   --cutoff ISO-instant   drop alerts with a later deadline and merchant days ending later [none]
                   --bounded true|false   stop at the end offsets found at start [true]
                   --out-of-orderness [PT0.5S]  --first-response [PT24H]  --resolution [PT360H]
+                  --resolution-rule end-of-day|exact  end-of-day: the deadline rounds up to the next UTC midnight,
+                                     as casewatch's "15 days" does; exact: OPENED + 360 h [end-of-day]
                   --parallelism [2]  --checkpoint-interval [PT1S]  --state rocksdb|hashmap [rocksdb]
                   --run-dir folder for every file the job writes [./flink-peer-run]""";
     }
@@ -268,7 +276,8 @@ public final class FlinkPeerJob {
 
         SingleOutputStreamOperator<Breach> breaches = relevant
                 .keyBy(CaseEvent::caseId, Types.STRING)
-                .process(new BreachDetector(s.firstResponse().toMillis(), s.resolution().toMillis(), cutoff))
+                .process(new BreachDetector(s.firstResponse().toMillis(), s.resolution().toMillis(),
+                        s.resolutionEndOfDay(), cutoff))
                 .name("breaches");
         breaches.sinkTo(sink(s, s.alertsTopic(), "alerts")).name("alerts-sink");
 

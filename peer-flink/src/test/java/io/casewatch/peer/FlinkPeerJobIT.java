@@ -76,6 +76,10 @@ class FlinkPeerJobIT {
         // E: answered in time, never resolved.
         opened("E", "m2", T0.plus(H.multipliedBy(3)));
         reply("E", T0.plus(H.multipliedBy(5)), Actor.AGENT);
+        // G: resolved 365 h after OPENED: past 360 h, but casewatch's "15 days" end at the following UTC midnight.
+        opened("G", "m1", T0.plus(H.multipliedBy(5)));
+        reply("G", T0.plus(H.multipliedBy(6)), Actor.AGENT);
+        complaint("G", "m1", T0.plus(H.multipliedBy(370)), ComplaintEventType.RESOLVED);
         // W: withdrawn before either deadline: no alert.
         opened("W", "m2", T0.plus(H.multipliedBy(4)));
         complaint("W", "m2", T0.plus(H.multipliedBy(10)), ComplaintEventType.WITHDRAWN);
@@ -109,13 +113,14 @@ class FlinkPeerJobIT {
                     alert("A", "RESOLUTION_BREACH", 360),
                     alert("C", "FIRST_RESPONSE_BREACH", 1 + 24),
                     alert("D", "FIRST_RESPONSE_BREACH", 2 + 24),
-                    alert("D", "RESOLUTION_BREACH", 2 + 360),
-                    alert("E", "RESOLUTION_BREACH", 3 + 360),
+                    // Opened during Jan 1: 15 days end at midnight Jan 16/17, T0 + 384 h.
+                    alert("D", "RESOLUTION_BREACH", 384),
+                    alert("E", "RESOLUTION_BREACH", 384),
                     alert("F", "FIRST_RESPONSE_BREACH", 20 * 24 + 24));
             assertThat(result.firstResponseAlerts()).isEqualTo(4);
             assertThat(result.resolutionAlerts()).isEqualTo(3);
             assertThat(readCommitted(kafka.bootstrapServers(), DAYS)).containsExactlyInAnyOrder(
-                    "m1@2026-01-01T00:00:00Z {\"merchantId\":\"m1\",\"windowStart\":\"2026-01-01T00:00:00Z\",\"windowEnd\":\"2026-01-02T00:00:00Z\",\"opened\":3}",
+                    "m1@2026-01-01T00:00:00Z {\"merchantId\":\"m1\",\"windowStart\":\"2026-01-01T00:00:00Z\",\"windowEnd\":\"2026-01-02T00:00:00Z\",\"opened\":4}",
                     "m2@2026-01-01T00:00:00Z {\"merchantId\":\"m2\",\"windowStart\":\"2026-01-01T00:00:00Z\",\"windowEnd\":\"2026-01-02T00:00:00Z\",\"opened\":3}",
                     "m1@2026-01-21T00:00:00Z {\"merchantId\":\"m1\",\"windowStart\":\"2026-01-21T00:00:00Z\",\"windowEnd\":\"2026-01-22T00:00:00Z\",\"opened\":1}");
             assertThat(result.merchantDays()).isEqualTo(3);
