@@ -292,7 +292,9 @@ public final class MerchantStatsProcessor implements Processor<String, MerchantF
         if (prev == null || !prev.getWindowStart().isAfter(stats.getWindowStart())) {
             latest.put(latestKey, stats);
         }
-        context.forward(new Record<>(key, stats, to - 1));
+        // Stamped with the watermark that made it known, never with the window's end: a live day ends in the future,
+        // and brokers reject records stamped more than message.timestamp.after.max.ms (an hour) ahead.
+        context.forward(new Record<>(key, stats, Math.max(0L, Math.min(to - 1, watermark))));
     }
 
     /** The day's aggregate, decoded once and kept while it is in use: 30-day windows read each day up to 30 times. */
