@@ -174,18 +174,34 @@ public final class DemoCommand implements Callable<Integer> {
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "casewatch-demo-printer");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<String, Alert> consumer = new KafkaConsumer<>(p, new StringDeserializer(), Serdes.ALERT.deserializer())) {
-            consumer.subscribe(List.of(topics.l1().name(), topics.l2().name(), topics.l3().name()));
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topics.l1().name(), topics.l2().name(), topics.l3().name(), topics.merchantStats().name()));
             while (running.get()) {
                 var records = consumer.poll(Duration.ofMillis(200));
-                java.util.List<ConsumerRecord<String, Alert>> list = new java.util.ArrayList<>();
-                records.forEach(list::add);
-                list.sort(Comparator.comparing(r -> r.value().getDetectedAt()));
-                for (ConsumerRecord<String, Alert> r : list) {
-                    print(r.value());
+                java.util.List<Alert> alerts = new java.util.ArrayList<>();
+                for (ConsumerRecord<String, byte[]> r : records) {
+                    if (r.topic().equals(topics.merchantStats().name())) {
+                        print(Serdes.MERCHANT_STATS.fromBytes(r.value()));
+                    } else {
+                        alerts.add(Serdes.ALERT.fromBytes(r.value()));
+                    }
                 }
+                alerts.sort(Comparator.comparing(Alert::getDetectedAt));
+                alerts.forEach(this::print);
             }
         }
+    }
+
+    /** A merchant's day once it is final: the rates a dashboard would show. */
+    private void print(io.casewatch.schema.MerchantStats m) {
+        if (!m.getFinal$() || m.getWindow() != io.casewatch.schema.WindowKind.DAY || m.getOpened() + m.getResolved() == 0) {
+            return;
+        }
+        out.printf("%s day | RATES  %-11s opened=%d resolved=%d within SLA=%d breached=%d timely=%s median=%s reopened=%d stalls=%d%n",
+                SIM.format(m.getWindowStart()).substring(0, 10), m.getMerchantId(), m.getOpened(), m.getResolved(), m.getResolvedWithinSla(),
+                m.getResolutionBreached(), m.getTimelyResolutionRate() == null ? "-" : String.format("%.0f%%", 100 * m.getTimelyResolutionRate()),
+                m.getMedianHoursToResolve() == null ? "-" : String.format("%.1fh", m.getMedianHoursToResolve()), m.getReopened(), m.getStallLoops());
     }
 
     private void print(Alert a) {

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -72,30 +74,33 @@ public final class Replay {
         this.settings = settings.withStores(io.casewatch.topology.StoreKind.IN_MEMORY);
     }
 
+    /** What executes the topology: the direct single-task runner, or Kafka Streams' TopologyTestDriver. */
+    public enum Driver {
+        DIRECT,
+        TEST_DRIVER
+    }
+
     /**
      * @param until if not null, stream time is moved to this instant after the last event so that what falls due
      *              by then fires; events later than it are not replayed (counted in the summary)
      */
     public Summary run(Path events, Path outDir, Instant until) throws IOException {
+        return run(events, outDir, until, Driver.DIRECT);
+    }
+
+    public Summary run(Path events, Path outDir, Instant until, Driver driver) throws IOException {
         Files.createDirectories(outDir);
         io.casewatch.stats.SketchSeed.reset(io.casewatch.stats.SketchSeed.REPLAY_SEED);
-        Path state = Files.createTempDirectory("casewatch-replay-");
         long start = System.nanoTime();
-        Topics topics = settings.topics();
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "casewatch-replay");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "replay:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
-        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
         long lines = 0;
         long piped = 0;
         long bad = 0;
         long late = 0;
         Map<String, Long> written = new LinkedHashMap<>();
-        try (TopologyTestDriver driver = new TopologyTestDriver(CasewatchTopology.build(settings), props, Instant.EPOCH);
-                Outputs out = new Outputs(driver, topics, outDir);
+        Topics topics = settings.topics();
+        try (Outputs out = new Outputs(topics, outDir);
+                Engine engine = driver == Driver.DIRECT ? new Direct(settings, out) : new TestDriver(settings, out);
                 BufferedReader in = Files.newBufferedReader(events, StandardCharsets.UTF_8)) {
-            Inputs inputs = new Inputs(driver, topics);
             String line;
             while ((line = in.readLine()) != null) {
                 lines++;
@@ -114,21 +119,136 @@ public final class Replay {
                     late++;
                     continue;
                 }
-                inputs.pipe(p, lines);
+                String topic = switch (p.stream()) {
+                    case "complaint" -> topics.complaints().name();
+                    case "contact" -> topics.contacts().name();
+                    default -> topics.acks().name();
+                };
+                out.lines.computeIfAbsent(topic, k -> new ArrayList<>()).add(lines);
+                engine.pipe(topic, p.key() == null ? null : p.key().getBytes(StandardCharsets.UTF_8), encode(p), p.timestamp(),
+                        new RecordHeaders());
                 piped++;
                 if (piped % DRAIN_EVERY == 0) {
-                    out.drain(inputs);
+                    engine.drain();
                 }
             }
             if (until != null) {
-                inputs.tick(until);
+                RecordHeaders h = new RecordHeaders();
+                h.add("casewatch.tick", "1".getBytes(StandardCharsets.UTF_8));
+                engine.pipe(topics.ticks().name(), "tick".getBytes(StandardCharsets.UTF_8), new byte[0], until.toEpochMilli(), h);
             }
-            out.drain(inputs);
+            engine.drain();
+            out.flush();
             written.putAll(out.counts());
-        } finally {
-            deleteQuietly(state);
         }
         return new Summary(lines, piped, bad, late, written, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private static byte[] encode(Parsed p) {
+        return switch (p.stream()) {
+            case "complaint" -> io.casewatch.schema.serde.Serdes.COMPLAINT_EVENT.toBytes((ComplaintEvent) p.event());
+            case "contact" -> io.casewatch.schema.serde.Serdes.CONTACT_EVENT.toBytes((ContactEvent) p.event());
+            default -> io.casewatch.schema.serde.Serdes.ESCALATION_ACK.toBytes((EscalationAck) p.event());
+        };
+    }
+
+    /** Runs the topology over piped records and hands its outputs to {@link Outputs}. */
+    private interface Engine extends AutoCloseable {
+        void pipe(String topic, byte[] key, byte[] value, long timestamp, RecordHeaders headers);
+
+        /** Hands over outputs still held by the engine. */
+        void drain() throws IOException;
+
+        @Override
+        void close() throws IOException;
+    }
+
+    /** The plan executed by {@link PlanRunner}: outputs are written as they are produced. */
+    private static final class Direct implements Engine {
+        private final PlanRunner runner;
+
+        Direct(CasewatchTopology.Settings settings, Outputs out) {
+            String dlq = settings.topics().deadLetters().name();
+            runner = new PlanRunner(CasewatchTopology.plan(settings), (topic, record) -> {
+                try {
+                    if (topic.equals(dlq)) {
+                        out.deadLetter((byte[]) record.key(), (byte[]) record.value(), record.headers().toArray());
+                    } else {
+                        out.value(topic, (SpecificRecord) record.value());
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+
+        @Override
+        public void pipe(String topic, byte[] key, byte[] value, long timestamp, RecordHeaders headers) {
+            runner.pipe(topic, key, value, timestamp, headers);
+        }
+
+        @Override
+        public void drain() {
+            // Written at the sink already.
+        }
+
+        @Override
+        public void close() {
+            runner.close();
+        }
+    }
+
+    /** Kafka Streams' TopologyTestDriver: the reference the direct runner is checked against. */
+    private static final class TestDriver implements Engine {
+        private final Path state;
+        private final TopologyTestDriver driver;
+        private final Outputs out;
+        private final Map<String, TestInputTopic<byte[], byte[]>> inputs = new HashMap<>();
+        private final Map<String, TestOutputTopic<String, ? extends SpecificRecord>> typed = new LinkedHashMap<>();
+        private final TestOutputTopic<byte[], byte[]> dlq;
+
+        TestDriver(CasewatchTopology.Settings settings, Outputs out) throws IOException {
+            this.out = out;
+            state = Files.createTempDirectory("casewatch-replay-");
+            Properties props = new Properties();
+            props.put(StreamsConfig.APPLICATION_ID_CONFIG, "casewatch-replay");
+            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "replay:9092");
+            props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
+            props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+            driver = new TopologyTestDriver(CasewatchTopology.build(settings), props, Instant.EPOCH);
+            Topics t = settings.topics();
+            for (Topic<byte[], byte[]> in : List.of(t.complaints(), t.contacts(), t.acks(), t.ticks())) {
+                inputs.put(in.name(), driver.createInputTopic(in.name(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer()));
+            }
+            for (Topic<String, ? extends SpecificRecord> topic : List.of(t.l1(), t.l2(), t.l3(), t.status(), t.merchantStats(), t.compliance())) {
+                typed.put(topic.name(), driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer()));
+            }
+            dlq = driver.createOutputTopic(t.deadLetters().name(), Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+        }
+
+        @Override
+        public void pipe(String topic, byte[] key, byte[] value, long timestamp, RecordHeaders headers) {
+            inputs.get(topic).pipeInput(new TestRecord<>(key, value, headers, Instant.ofEpochMilli(timestamp)));
+        }
+
+        @Override
+        public void drain() throws IOException {
+            // Order across topics is lost here (the driver keeps one queue per topic); within a topic it is kept.
+            for (Map.Entry<String, TestOutputTopic<String, ? extends SpecificRecord>> o : typed.entrySet()) {
+                for (TestRecord<String, ? extends SpecificRecord> r : o.getValue().readRecordsToList()) {
+                    out.value(o.getKey(), r.value());
+                }
+            }
+            for (TestRecord<byte[], byte[]> r : dlq.readRecordsToList()) {
+                out.deadLetter(r.key(), r.value(), r.headers().toArray());
+            }
+        }
+
+        @Override
+        public void close() {
+            driver.close();
+            deleteQuietly(state);
+        }
     }
 
     /** One decoded input line. */
@@ -176,110 +296,79 @@ public final class Replay {
         return new Parsed(stream.textValue(), caseId == null ? null : caseId.toString(), event, at.toEpochMilli());
     }
 
-    /** The input topics, and which line each of their offsets came from. */
-    private static final class Inputs {
-        private final Map<String, TestInputTopic<String, byte[]>> byStream = new LinkedHashMap<>();
-        private final Map<String, String> topicOf = new LinkedHashMap<>();
-        private final Map<String, List<Long>> linesByTopic = new LinkedHashMap<>();
-        private final TestInputTopic<String, byte[]> ticks;
-
-        Inputs(TopologyTestDriver driver, Topics t) {
-            add(driver, "complaint", t.complaints());
-            add(driver, "contact", t.contacts());
-            add(driver, "ack", t.acks());
-            ticks = driver.createInputTopic(t.ticks().name(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
-        }
-
-        private void add(TopologyTestDriver driver, String stream, Topic<byte[], byte[]> topic) {
-            byStream.put(stream, driver.createInputTopic(topic.name(), Serdes.String().serializer(), Serdes.ByteArray().serializer()));
-            topicOf.put(stream, topic.name());
-            linesByTopic.put(topic.name(), new ArrayList<>());
-        }
-
-        void pipe(Parsed p, long line) {
-            byte[] value = switch (p.stream()) {
-                case "complaint" -> io.casewatch.schema.serde.Serdes.COMPLAINT_EVENT.toBytes((ComplaintEvent) p.event());
-                case "contact" -> io.casewatch.schema.serde.Serdes.CONTACT_EVENT.toBytes((ContactEvent) p.event());
-                default -> io.casewatch.schema.serde.Serdes.ESCALATION_ACK.toBytes((EscalationAck) p.event());
-            };
-            linesByTopic.get(topicOf.get(p.stream())).add(line);
-            byStream.get(p.stream()).pipeInput(new TestRecord<>(p.key(), value, Instant.ofEpochMilli(p.timestamp())));
-        }
-
-        void tick(Instant at) {
-            RecordHeaders h = new RecordHeaders();
-            h.add("casewatch.tick", "1".getBytes(StandardCharsets.UTF_8));
-            ticks.pipeInput(new TestRecord<>("tick", new byte[0], h, at));
-        }
-
-        Long lineOf(String topic, long offset) {
-            List<Long> l = linesByTopic.get(topic);
-            return l == null || offset < 0 || offset >= l.size() ? null : l.get((int) offset);
-        }
-    }
-
-    /** One JSON Lines file per output topic, appended to as the driver produces. */
+    /** One JSON Lines file per output topic. */
     private static final class Outputs implements AutoCloseable {
-        private final List<Out<?>> typed = new ArrayList<>();
-        private final TestOutputTopic<byte[], byte[]> dlq;
-        private final OutputStream dlqFile;
-        private final JsonGenerator dlqJson;
-        private long dlqCount;
+        /** Per input topic, the file line of each offset: dead letters name the line they came from. */
+        final Map<String, List<Long>> lines = new HashMap<>();
+        private final Map<String, Out> typed = new LinkedHashMap<>();
+        private final Out dlq;
         private final String dlqName;
 
-        Outputs(TopologyTestDriver driver, Topics t, Path dir) throws IOException {
-            for (Topic<String, ? extends SpecificRecord> topic : List.of(t.l1(), t.l2(), t.l3(), t.status(), t.merchantStats(), t.compliance())) {
-                typed.add(new Out<>(driver, topic, dir));
+        Outputs(Topics t, Path dir) throws IOException {
+            for (String name : List.of(t.l1().name(), t.l2().name(), t.l3().name(), t.status().name(), t.merchantStats().name(),
+                    t.compliance().name())) {
+                typed.put(name, new Out(dir.resolve(name + ".jsonl")));
             }
             dlqName = t.deadLetters().name();
-            dlq = driver.createOutputTopic(dlqName, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
-            dlqFile = Files.newOutputStream(dir.resolve(dlqName + ".jsonl"));
-            dlqJson = generator(dlqFile);
+            dlq = new Out(dir.resolve(dlqName + ".jsonl"));
         }
 
-        void drain(Inputs inputs) throws IOException {
-            for (Out<?> o : typed) {
-                o.drain();
+        void value(String topic, SpecificRecord v) throws IOException {
+            Out o = typed.get(topic);
+            AvroJson.write(o.json, v);
+            o.json.writeRaw('\n');
+            o.count++;
+        }
+
+        void deadLetter(byte[] key, byte[] value, Header[] headers) throws IOException {
+            String topic = header(headers, DeadLetters.TOPIC);
+            String offset = header(headers, DeadLetters.OFFSET);
+            Long line = null;
+            if (topic != null && offset != null) {
+                List<Long> l = lines.get(topic);
+                long o = Long.parseLong(offset);
+                line = l == null || o < 0 || o >= l.size() ? null : l.get((int) o);
             }
-            for (TestRecord<byte[], byte[]> r : dlq.readRecordsToList()) {
-                String topic = header(r.headers().toArray(), DeadLetters.TOPIC);
-                String offset = header(r.headers().toArray(), DeadLetters.OFFSET);
-                Long line = topic == null || offset == null ? null : inputs.lineOf(topic, Long.parseLong(offset));
-                dlqJson.writeStartObject();
-                dlqJson.writeStringField("reason", header(r.headers().toArray(), DeadLetters.REASON));
-                dlqJson.writeStringField("error", header(r.headers().toArray(), DeadLetters.ERROR));
-                dlqJson.writeStringField("sourceTopic", topic);
-                if (line != null) {
-                    dlqJson.writeNumberField("line", line);
-                }
-                dlqJson.writeStringField("key", r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8));
-                dlqJson.writeStringField("value", r.value() == null ? null : Base64.getEncoder().encodeToString(r.value()));
-                dlqJson.writeEndObject();
-                dlqJson.writeRaw('\n');
-                dlqCount++;
+            JsonGenerator g = dlq.json;
+            g.writeStartObject();
+            g.writeStringField("reason", header(headers, DeadLetters.REASON));
+            g.writeStringField("error", header(headers, DeadLetters.ERROR));
+            g.writeStringField("sourceTopic", topic);
+            if (line != null) {
+                g.writeNumberField("line", line);
             }
-            dlqJson.flush();
+            g.writeStringField("key", key == null ? null : new String(key, StandardCharsets.UTF_8));
+            g.writeStringField("value", value == null ? null : Base64.getEncoder().encodeToString(value));
+            g.writeEndObject();
+            g.writeRaw('\n');
+            dlq.count++;
         }
 
         void badLine(long line, String error, String raw) throws IOException {
-            dlqJson.writeStartObject();
-            dlqJson.writeStringField("reason", BAD_LINE);
-            dlqJson.writeStringField("error", "line " + line + ": " + error);
-            dlqJson.writeStringField("sourceTopic", REPLAY_SOURCE);
-            dlqJson.writeNumberField("line", line);
-            dlqJson.writeStringField("key", null);
-            dlqJson.writeStringField("value", Base64.getEncoder().encodeToString(raw.getBytes(StandardCharsets.UTF_8)));
-            dlqJson.writeEndObject();
-            dlqJson.writeRaw('\n');
-            dlqCount++;
+            JsonGenerator g = dlq.json;
+            g.writeStartObject();
+            g.writeStringField("reason", BAD_LINE);
+            g.writeStringField("error", "line " + line + ": " + error);
+            g.writeStringField("sourceTopic", REPLAY_SOURCE);
+            g.writeNumberField("line", line);
+            g.writeStringField("key", null);
+            g.writeStringField("value", Base64.getEncoder().encodeToString(raw.getBytes(StandardCharsets.UTF_8)));
+            g.writeEndObject();
+            g.writeRaw('\n');
+            dlq.count++;
+        }
+
+        void flush() throws IOException {
+            for (Out o : typed.values()) {
+                o.json.flush();
+            }
+            dlq.json.flush();
         }
 
         Map<String, Long> counts() {
             Map<String, Long> m = new LinkedHashMap<>();
-            for (Out<?> o : typed) {
-                m.put(o.name, o.count);
-            }
-            m.put(dlqName, dlqCount);
+            typed.forEach((k, o) -> m.put(k, o.count));
+            m.put(dlqName, dlq.count);
             return m;
         }
 
@@ -295,35 +384,21 @@ public final class Replay {
 
         @Override
         public void close() throws IOException {
-            for (Out<?> o : typed) {
+            for (Out o : typed.values()) {
                 o.close();
             }
-            dlqJson.close();
-            dlqFile.close();
+            dlq.close();
         }
     }
 
-    private static final class Out<V extends SpecificRecord> implements AutoCloseable {
-        final String name;
-        final TestOutputTopic<String, V> topic;
+    private static final class Out implements AutoCloseable {
         final OutputStream file;
         final JsonGenerator json;
         long count;
 
-        Out(TopologyTestDriver driver, Topic<String, V> t, Path dir) throws IOException {
-            name = t.name();
-            topic = driver.createOutputTopic(t.name(), t.keySerde().deserializer(), t.valueSerde().deserializer());
-            file = Files.newOutputStream(dir.resolve(t.name() + ".jsonl"));
+        Out(Path path) throws IOException {
+            file = new java.io.BufferedOutputStream(Files.newOutputStream(path), 1 << 16);
             json = generator(file);
-        }
-
-        void drain() throws IOException {
-            for (V v : topic.readValuesToList()) {
-                AvroJson.write(json, v);
-                json.writeRaw('\n');
-                count++;
-            }
-            json.flush();
         }
 
         @Override

@@ -76,6 +76,16 @@ public final class MerchantStatsProcessor implements Processor<String, MerchantF
     private long nextLiveAt = Long.MIN_VALUE;
     /** Merchant-days changed since the last live emission; in memory only, as live values are advisory. */
     private final Map<String, TreeSet<Integer>> dirty = new TreeMap<>();
+    /** Decoded day aggregates, most recently used last; the store holds the truth, this saves decoding it again. */
+    private final Map<Bytes, DayAggregate> decoded = new java.util.LinkedHashMap<>(1 << 12, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Bytes, DayAggregate> eldest) {
+            return size() > DECODED_DAYS;
+        }
+    };
+    private static final int DECODED_DAYS = 20_000;
 
     MerchantStatsProcessor(Duration grace, Duration liveEvery, Counters counters) {
         this.grace = grace.toMillis();
@@ -109,6 +119,12 @@ public final class MerchantStatsProcessor implements Processor<String, MerchantF
         closing = context.getStateStore(CLOSING);
         latest = context.getStateStore(LATEST);
         watermarks = context.getStateStore(WATERMARKS);
+        // A revived task re-initialises this instance with its stores rolled back: nothing in memory may survive.
+        sources.clear();
+        dirty.clear();
+        decoded.clear();
+        earliestClose = 0L;
+        nextLiveAt = Long.MIN_VALUE;
         try (KeyValueIterator<Integer, Long> it = watermarks.all()) {
             while (it.hasNext()) {
                 KeyValue<Integer, Long> kv = it.next();
@@ -137,10 +153,11 @@ public final class MerchantStatsProcessor implements Processor<String, MerchantF
             return;
         }
         Bytes key = dayKey(m, d);
-        byte[] stored = days.get(key);
-        DayAggregate agg = stored == null ? new DayAggregate(f.getZone()) : DayAggregate.fromBytes(stored);
+        DayAggregate stored = day(key);
+        DayAggregate agg = stored == null ? new DayAggregate(f.getZone()) : stored;
         agg.add(f);
         days.put(key, agg.toBytes());
+        decoded.put(key, agg);
         if (stored == null) {
             schedule(DAY_KIND, d, zone, m);
             for (int s = d - (StatsDays.ROLLING_DAYS - 1); s <= d; s++) {
@@ -216,6 +233,7 @@ public final class MerchantStatsProcessor implements Processor<String, MerchantF
             if (kind == ROLLING_KIND) {
                 // No later window holds this day any more.
                 days.delete(dayKey(m, start));
+                decoded.remove(dayKey(m, start));
             }
         }
     }
@@ -223,11 +241,11 @@ public final class MerchantStatsProcessor implements Processor<String, MerchantF
     private void emitLive() {
         for (Map.Entry<String, TreeSet<Integer>> e : dirty.entrySet()) {
             for (int d : e.getValue()) {
-                byte[] stored = days.get(dayKey(e.getKey(), d));
+                DayAggregate stored = day(dayKey(e.getKey(), d));
                 if (stored == null) {
                     continue;
                 }
-                ZoneId zone = ZoneId.of(DayAggregate.fromBytes(stored).zone);
+                ZoneId zone = ZoneId.of(stored.zone);
                 if (closeAt(DAY_KIND, d, zone) > watermark) {
                     emit(e.getKey(), DAY_KIND, d, false);
                     emit(e.getKey(), ROLLING_KIND, d - (StatsDays.ROLLING_DAYS - 1), false);
@@ -241,18 +259,21 @@ public final class MerchantStatsProcessor implements Processor<String, MerchantF
         WindowFigures w = new WindowFigures();
         String zone = null;
         if (kind == DAY_KIND) {
-            byte[] stored = days.get(dayKey(m, start));
-            if (stored == null) {
+            DayAggregate a = day(dayKey(m, start));
+            if (a == null) {
                 return;
             }
-            DayAggregate a = DayAggregate.fromBytes(stored);
             zone = a.zone;
             w.add(a, null);
         } else {
             try (KeyValueIterator<Bytes, byte[]> it = days.range(dayKey(m, start), dayKey(m, start + StatsDays.ROLLING_DAYS - 1))) {
                 while (it.hasNext()) {
                     KeyValue<Bytes, byte[]> kv = it.next();
-                    DayAggregate a = DayAggregate.fromBytes(kv.value);
+                    DayAggregate a = decoded.get(kv.key);
+                    if (a == null) {
+                        a = DayAggregate.fromBytes(kv.value);
+                        decoded.put(kv.key, a);
+                    }
                     zone = zone == null ? a.zone : zone;
                     w.add(a, start);
                 }
@@ -271,7 +292,23 @@ public final class MerchantStatsProcessor implements Processor<String, MerchantF
         if (prev == null || !prev.getWindowStart().isAfter(stats.getWindowStart())) {
             latest.put(latestKey, stats);
         }
-        context.forward(new Record<>(key, stats, to - 1));
+        // Stamped with the watermark that made it known, never with the window's end: a live day ends in the future,
+        // and brokers reject records stamped more than message.timestamp.after.max.ms (an hour) ahead.
+        context.forward(new Record<>(key, stats, Math.max(0L, Math.min(to - 1, watermark))));
+    }
+
+    /** The day's aggregate, decoded once and kept while it is in use: 30-day windows read each day up to 30 times. */
+    private DayAggregate day(Bytes key) {
+        DayAggregate a = decoded.get(key);
+        if (a == null) {
+            byte[] stored = days.get(key);
+            if (stored == null) {
+                return null;
+            }
+            a = DayAggregate.fromBytes(stored);
+            decoded.put(key, a);
+        }
+        return a;
     }
 
     private void schedule(byte kind, int start, ZoneId zone, String m) {

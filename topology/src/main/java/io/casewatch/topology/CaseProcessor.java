@@ -128,6 +128,11 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
         this.timers = context.getStateStore(TIMERS);
         this.meta = context.getStateStore(META);
         this.partition = context.taskId().partition();
+        // Kafka Streams re-initialises the same instance when it revives a task (e.g. after an aborted transaction),
+        // with its stores rolled back: nothing kept in memory may outlive that.
+        this.earliestTimer = 0L;
+        this.appliedPolicyEpoch = null;
+        this.lastWatermark = Long.MIN_VALUE;
         orphans.init(context);
         context.schedule(punctuateEvery, PunctuationType.STREAM_TIME, this::fireDueTimers);
         gauges = metrics.caseGauges(context.taskId().toString());

@@ -143,50 +143,54 @@ public final class CasewatchTopology {
     }
 
     public static Topology build(Settings s) {
+        return plan(s).toTopology();
+    }
+
+    /** The topology as plain data, for {@link #build} and for runners that execute it without Kafka Streams' runtime. */
+    public static TopologyPlan plan(Settings s) {
         Topics t = s.topics();
         Intake.Limits limits = new Intake.Limits(s.maxFuture(), s.maxTextChars(), s.clock());
         CaseEngine engine = new CaseEngine(s.policies(), s.classifier(), s.escalation());
         GuardedTimestampExtractor timestamps = new GuardedTimestampExtractor(s.maxFuture(), s.clock());
-        Topology topology = new Topology();
+        TopologyPlan plan = new TopologyPlan();
+        var bytesIn = Serdes.ByteArray().deserializer();
 
-        topology.addSource(Topology.AutoOffsetReset.EARLIEST, SRC_COMPLAINTS, timestamps, Serdes.ByteArray().deserializer(),
-                Serdes.ByteArray().deserializer(), t.complaints().name());
-        topology.addSource(Topology.AutoOffsetReset.EARLIEST, SRC_CONTACTS, timestamps, Serdes.ByteArray().deserializer(),
-                Serdes.ByteArray().deserializer(), t.contacts().name());
-        topology.addSource(Topology.AutoOffsetReset.EARLIEST, SRC_ACKS, timestamps, Serdes.ByteArray().deserializer(),
-                Serdes.ByteArray().deserializer(), t.acks().name());
-        topology.addSource(Topology.AutoOffsetReset.LATEST, SRC_TICKS, timestamps, Serdes.ByteArray().deserializer(),
-                Serdes.ByteArray().deserializer(), t.ticks().name());
+        plan.source(SRC_COMPLAINTS, t.complaints().name(), Topology.AutoOffsetReset.EARLIEST, timestamps, bytesIn, bytesIn);
+        plan.source(SRC_CONTACTS, t.contacts().name(), Topology.AutoOffsetReset.EARLIEST, timestamps, bytesIn, bytesIn);
+        plan.source(SRC_ACKS, t.acks().name(), Topology.AutoOffsetReset.EARLIEST, timestamps, bytesIn, bytesIn);
+        plan.source(SRC_TICKS, t.ticks().name(), Topology.AutoOffsetReset.LATEST, timestamps, bytesIn, bytesIn);
 
-        topology.addProcessor("intake-complaints", () -> new Intake(CaseInput.Kind.COMPLAINT, limits, CASES, SINK_DLQ, s.counters()), SRC_COMPLAINTS);
-        topology.addProcessor("intake-contacts", () -> new Intake(CaseInput.Kind.CONTACT, limits, CASES, SINK_DLQ, s.counters()), SRC_CONTACTS);
-        topology.addProcessor("intake-acks", () -> new Intake(CaseInput.Kind.ACK, limits, CASES, SINK_DLQ, s.counters()), SRC_ACKS);
-        topology.addProcessor("intake-ticks", () -> new Intake(null, limits, CASES, SINK_DLQ, s.counters()), SRC_TICKS);
+        plan.processor("intake-complaints", intake(CaseInput.Kind.COMPLAINT, limits, s), SRC_COMPLAINTS);
+        plan.processor("intake-contacts", intake(CaseInput.Kind.CONTACT, limits, s), SRC_CONTACTS);
+        plan.processor("intake-acks", intake(CaseInput.Kind.ACK, limits, s), SRC_ACKS);
+        plan.processor("intake-ticks", intake(null, limits, s), SRC_TICKS);
 
         CaseProcessor.Sinks sinks = new CaseProcessor.Sinks(GATE, SINK_L1, SINK_L2, SINK_L3, SINK_STATUS, SINK_DLQ, SINK_FACTS, SINK_COMPLIANCE);
-        topology.addProcessor(CASES, CaseProcessor.supplier(engine, s.grace(), s.punctuateEvery(), sinks, s.counters(), s.metrics(), s.stores(), s.orphanGrace()),
+        plan.processor(CASES, CaseProcessor.supplier(engine, s.grace(), s.punctuateEvery(), sinks, s.counters(), s.metrics(), s.stores(), s.orphanGrace()),
                 "intake-complaints", "intake-contacts", "intake-acks", "intake-ticks");
-        topology.addProcessor(GATE, EscalationGate.supplier(s.escalation(), s.grace(), sinks, s.metrics(), s.stores()), CASES);
+        plan.processor(GATE, EscalationGate.supplier(s.escalation(), s.grace(), sinks, s.metrics(), s.stores()), CASES);
 
-        topology.addSink(SINK_L1, t.l1().name(), t.l1().keySerde().serializer(), t.l1().valueSerde().serializer(), GATE);
-        topology.addSink(SINK_L2, t.l2().name(), t.l2().keySerde().serializer(), t.l2().valueSerde().serializer(), GATE);
-        topology.addSink(SINK_L3, t.l3().name(), t.l3().keySerde().serializer(), t.l3().valueSerde().serializer(), GATE);
-        topology.addSink(SINK_STATUS, t.status().name(), t.status().keySerde().serializer(), t.status().valueSerde().serializer(), CASES);
-        topology.addSink(SINK_COMPLIANCE, t.compliance().name(), t.compliance().keySerde().serializer(),
-                t.compliance().valueSerde().serializer(), CASES);
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        org.apache.kafka.common.serialization.Serializer<Object> factKeys = (org.apache.kafka.common.serialization.Serializer) t.facts().keySerde().serializer();
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        org.apache.kafka.common.serialization.Serializer<Object> factValues = (org.apache.kafka.common.serialization.Serializer) t.facts().valueSerde().serializer();
-        topology.addSink(SINK_FACTS, t.facts().name(), factKeys, factValues, new FactsPartitioner(), CASES);
+        plan.sink(SINK_L1, t.l1().name(), t.l1().keySerde().serializer(), t.l1().valueSerde().serializer(), null, GATE);
+        plan.sink(SINK_L2, t.l2().name(), t.l2().keySerde().serializer(), t.l2().valueSerde().serializer(), null, GATE);
+        plan.sink(SINK_L3, t.l3().name(), t.l3().keySerde().serializer(), t.l3().valueSerde().serializer(), null, GATE);
+        plan.sink(SINK_STATUS, t.status().name(), t.status().keySerde().serializer(), t.status().valueSerde().serializer(), null, CASES);
+        plan.sink(SINK_COMPLIANCE, t.compliance().name(), t.compliance().keySerde().serializer(), t.compliance().valueSerde().serializer(),
+                null, CASES);
+        plan.sink(SINK_FACTS, t.facts().name(), t.facts().keySerde().serializer(), t.facts().valueSerde().serializer(),
+                new FactsPartitioner(), CASES);
 
-        topology.addSource(Topology.AutoOffsetReset.EARLIEST, SRC_FACTS, t.facts().keySerde().deserializer(),
-                t.facts().valueSerde().deserializer(), t.facts().name());
-        topology.addProcessor(STATS, MerchantStatsProcessor.supplier(s.stats().grace(), s.stats().liveEvery(), s.counters(), s.stores()), SRC_FACTS);
-        topology.addSink(SINK_STATS, t.merchantStats().name(), t.merchantStats().keySerde().serializer(),
-                t.merchantStats().valueSerde().serializer(), STATS);
-        topology.addSink(SINK_DLQ, t.deadLetters().name(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(),
+        plan.source(SRC_FACTS, t.facts().name(), Topology.AutoOffsetReset.EARLIEST, null, t.facts().keySerde().deserializer(),
+                t.facts().valueSerde().deserializer());
+        plan.processor(STATS, MerchantStatsProcessor.supplier(s.stats().grace(), s.stats().liveEvery(), s.counters(), s.stores()), SRC_FACTS);
+        plan.sink(SINK_STATS, t.merchantStats().name(), t.merchantStats().keySerde().serializer(), t.merchantStats().valueSerde().serializer(),
+                null, STATS);
+        plan.sink(SINK_DLQ, t.deadLetters().name(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(), null,
                 "intake-complaints", "intake-contacts", "intake-acks", CASES);
-        return topology;
+        return plan;
+    }
+
+    private static org.apache.kafka.streams.processor.api.ProcessorSupplier<byte[], byte[], Object, Object> intake(CaseInput.Kind kind,
+            Intake.Limits limits, Settings s) {
+        return () -> new Intake(kind, limits, CASES, SINK_DLQ, s.counters());
     }
 }

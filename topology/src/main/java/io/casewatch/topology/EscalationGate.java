@@ -94,6 +94,9 @@ final class EscalationGate implements Processor<String, Alert, Object, Object> {
         this.folded = context.getStateStore(FOLDED);
         this.held = context.getStateStore(HELD);
         this.heldIndex = context.getStateStore(HELD_INDEX);
+        // A revived task re-initialises this instance with its stores rolled back: start the bounds over.
+        this.earliestHeld = 0L;
+        this.earliestWindowEnd = 0L;
         context.schedule(Duration.ofSeconds(1), PunctuationType.STREAM_TIME, this::onStreamTime);
     }
 

@@ -135,12 +135,8 @@ class OperationsSurfaceIT {
         }
         assertThat(get(a, "/cases?state=nonsense", TOKEN).statusCode()).isEqualTo(400);
         // The merchant's latest day window, live (not final) while the day lasts, from whichever instance holds it.
-        long until = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        await(Duration.ofSeconds(60), "merchant m-1 has stats", () -> status(b, "/merchants/m-1") == 200);
         HttpResponse<String> merchant = get(b, "/merchants/m-1", TOKEN);
-        while (merchant.statusCode() != 200 && System.nanoTime() < until) {
-            Thread.sleep(200);
-            merchant = get(b, "/merchants/m-1", TOKEN);
-        }
         assertThat(merchant.statusCode()).isEqualTo(200);
         assertThat(merchant.body()).contains("\"merchantId\":\"m-1\"").contains("\"window\":\"DAY\"");
         assertThat(get(a, "/merchants/no-such-merchant", TOKEN).statusCode()).isEqualTo(404);

@@ -39,6 +39,20 @@ class ReplayTest {
     }
 
     @Test
+    void theDirectRunnerWritesExactlyWhatKafkaStreamsTestDriverWrites() throws Exception {
+        Path events = ReplayFixtures.write(ReplayFixtures.workload(3_000, 40, 5), dir.resolve("events.jsonl"));
+        Files.writeString(events, Files.readString(events) + "{broken\n");
+        Instant until = ReplayFixtures.START.plus(java.time.Duration.ofDays(140));
+        new Replay(ReplayFixtures.settings()).run(events, dir.resolve("direct"), until, Replay.Driver.DIRECT);
+        new Replay(ReplayFixtures.settings()).run(events, dir.resolve("ttd"), until, Replay.Driver.TEST_DRIVER);
+
+        for (String topic : Topics.defaults().outputNames()) {
+            assertThat(Files.readAllLines(dir.resolve("direct").resolve(topic + ".jsonl")))
+                    .as(topic).isEqualTo(Files.readAllLines(dir.resolve("ttd").resolve(topic + ".jsonl")));
+        }
+    }
+
+    @Test
     void badLinesAreDeadLetteredWithTheirLineNumberAndTheRunGoesOn() throws Exception {
         Path events = dir.resolve("events.jsonl");
         Files.writeString(events, String.join("\n",

@@ -50,6 +50,12 @@ public final class CaseDriver implements AutoCloseable {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "casewatch-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        // A folder of its own: test JVMs of parallel builds on one machine must not share (and delete) state.
+        try {
+            props.put(StreamsConfig.STATE_DIR_CONFIG, java.nio.file.Files.createTempDirectory("casewatch-ttd-").toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         driver = new TopologyTestDriver(CasewatchTopology.build(settings), props, Instant.parse("2026-01-01T00:00:00Z"));
         complaints = driver.createInputTopic(topics.complaints().name(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
         contacts = driver.createInputTopic(topics.contacts().name(), Serdes.String().serializer(), Serdes.ByteArray().serializer());

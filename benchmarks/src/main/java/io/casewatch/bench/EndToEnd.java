@@ -1,0 +1,260 @@
+package io.casewatch.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+
+import io.casewatch.app.AppConfig;
+import io.casewatch.app.LocalBrokerProcess;
+import io.casewatch.app.Pipeline;
+import io.casewatch.app.TopicProvisioner;
+import io.casewatch.schema.ComplaintEvent;
+import io.casewatch.schema.ContactEvent;
+import io.casewatch.topology.Topics;
+import io.casewatch.workload.Workload;
+
+/**
+ * End-to-end throughput on a real broker (its own JVM, 127.0.0.1), same topics, same machine: a Kafka Streams
+ * passthrough (exactly-once v2, the ceiling) and the full casewatch pipeline (exactly-once v2), interleaved, each
+ * over the whole backlog of a generated workload; then state bytes per case and the time to restore that state
+ * into an empty state folder.
+ *
+ * <pre>java ... io.casewatch.bench.EndToEnd [cases=100000] [partitions=3] [runs=2]</pre>
+ */
+public final class EndToEnd {
+
+    private EndToEnd() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int cases = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        int partitions = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        int runs = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        Path work = Files.createTempDirectory("casewatch-e2e-");
+        Topics topics = Topics.defaults();
+        try (LocalBrokerProcess broker = LocalBrokerProcess.start();
+                Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            String bootstrap = broker.bootstrapServers();
+            TopicProvisioner.ensure(admin, topics, partitions, (short) 1, "-1");
+            admin.createTopics(List.of(new NewTopic("passthrough.out", partitions, (short) 1)
+                    .configs(Map.of("retention.ms", "-1")))).all().get();
+            Workload w = Workload.generate(new Workload.Shape(cases, 200, java.time.Instant.parse("2026-01-05T00:00:00Z"),
+                    Duration.ofDays(90), 7, 0.0, 1.0));
+            long events = w.events().size();
+            double produceRate = produce(bootstrap, topics, w);
+            System.out.printf("workload: %d cases, %d events, produced at %.0f events/s (acks=all)%n", cases, events, produceRate);
+            List<TopicPartition> inputs = new ArrayList<>();
+            for (String t : List.of(topics.complaints().name(), topics.contacts().name())) {
+                for (int p = 0; p < partitions; p++) {
+                    inputs.add(new TopicPartition(t, p));
+                }
+            }
+            List<Double> pass = new ArrayList<>();
+            List<Double> cw = new ArrayList<>();
+            Map<String, String> last = new LinkedHashMap<>();
+            for (int run = 1; run <= runs; run++) {
+                pass.add(events / passthrough(bootstrap, topics, "bench-pass-" + run, work, admin, inputs));
+                Path state = work.resolve("cw-" + run);
+                String app = "bench-cw-" + run;
+                Pipeline p = Pipeline.start(config(bootstrap, app, state), Clock.systemUTC(), 0);
+                long t0 = System.nanoTime();
+                awaitCaughtUp(admin, app, inputs);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                cw.add(events / seconds);
+                long entries = 0;
+                try (var it = p.streams().store(StoreQueryParameters.fromNameAndType("case-store",
+                        QueryableStoreTypes.<String, Object>keyValueStore())).all()) {
+                    while (it.hasNext()) {
+                        it.next();
+                        entries++;
+                    }
+                }
+                // Leave the group, so the restore instance below does not wait out this member's session.
+                p.streams().close(org.apache.kafka.streams.CloseOptions.groupMembershipOperation(
+                        org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+                p.close();
+                long bytes = size(state);
+                last.put("cases in state", Long.toString(entries));
+                last.put("state bytes", Long.toString(bytes));
+                last.put("state bytes per case", entries == 0 ? "-" : Long.toString(bytes / entries));
+                if (run == runs) {
+                    last.put("restore into an empty state folder", restore(bootstrap, app, work.resolve("restore")));
+                }
+                System.out.printf("run %d: passthrough %.0f events/s, casewatch %.0f events/s%n", run, pass.get(run - 1), cw.get(run - 1));
+            }
+            double pm = median(pass);
+            double cm = median(cw);
+            System.out.printf("%n| system | events/s (median of %d) |%n|---|---|%n| passthrough (EOS v2) | %.0f |%n| casewatch (EOS v2) | %.0f |%n"
+                    + "| ratio | %.2f |%n", runs, pm, cm, cm / pm);
+            last.forEach((k, v) -> System.out.printf("%s: %s%n", k, v));
+        } finally {
+            deleteQuietly(work);
+        }
+    }
+
+    private static AppConfig config(String bootstrap, String app, Path state) {
+        Map<String, String> flags = new HashMap<>();
+        flags.put("bootstrap.servers", bootstrap);
+        flags.put(StreamsConfig.APPLICATION_ID_CONFIG, app);
+        flags.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
+        flags.put(AppConfig.HTTP_PORT, "0");
+        return AppConfig.load(null, Map.of(), flags);
+    }
+
+    private static double produce(String bootstrap, Topics topics, Workload w) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 131_072);
+        long t0 = System.nanoTime();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (Workload.Event e : w.events()) {
+                byte[] value;
+                String topic;
+                if (e.event() instanceof ComplaintEvent c) {
+                    value = io.casewatch.schema.serde.Serdes.COMPLAINT_EVENT.toBytes(c);
+                    topic = topics.complaints().name();
+                } else {
+                    value = io.casewatch.schema.serde.Serdes.CONTACT_EVENT.toBytes((ContactEvent) e.event());
+                    topic = topics.contacts().name();
+                }
+                String caseId = e.event() instanceof ComplaintEvent c ? c.getCaseId() : ((ContactEvent) e.event()).getCaseId();
+                producer.send(new ProducerRecord<>(topic, null, e.at(), caseId.getBytes(java.nio.charset.StandardCharsets.UTF_8), value));
+            }
+            producer.flush();
+        }
+        return w.events().size() / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Seconds from start until the passthrough has committed the end of every input partition. */
+    private static double passthrough(String bootstrap, Topics topics, String app, Path work, Admin admin, List<TopicPartition> inputs)
+            throws Exception {
+        StreamsBuilder b = new StreamsBuilder();
+        b.stream(List.of(topics.complaints().name(), topics.contacts().name()), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
+                .to("passthrough.out", Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, app);
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, work.resolve(app).toString());
+        p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+        try (KafkaStreams s = new KafkaStreams(b.build(), p)) {
+            long t0 = System.nanoTime();
+            s.start();
+            awaitCaughtUp(admin, app, inputs);
+            return (System.nanoTime() - t0) / 1e9;
+        }
+    }
+
+    /**
+     * A new instance of {@code app} with an empty state folder: seconds until it is RUNNING, and records restored
+     * from the changelogs on the way.
+     */
+    private static String restore(String bootstrap, String app, Path state) throws Exception {
+        AppConfig cfg = config(bootstrap, app, state);
+        KafkaStreams s = new KafkaStreams(io.casewatch.topology.CasewatchTopology.build(Pipeline.settings(cfg)), Pipeline.streamsProperties(cfg));
+        java.util.concurrent.atomic.AtomicLong restored = new java.util.concurrent.atomic.AtomicLong();
+        s.setGlobalStateRestoreListener(new org.apache.kafka.streams.processor.StateRestoreListener() {
+            @Override
+            public void onRestoreStart(TopicPartition tp, String store, long start, long end) {
+            }
+
+            @Override
+            public void onBatchRestored(TopicPartition tp, String store, long batchEnd, long n) {
+                restored.addAndGet(n);
+            }
+
+            @Override
+            public void onRestoreEnd(TopicPartition tp, String store, long total) {
+            }
+        });
+        long t0 = System.nanoTime();
+        s.start();
+        try {
+            while (s.state() != KafkaStreams.State.RUNNING) {
+                if (System.nanoTime() - t0 > Duration.ofMinutes(10).toNanos()) {
+                    throw new IllegalStateException("not RUNNING after 10 minutes: " + s.state());
+                }
+                Thread.sleep(20);
+            }
+            return String.format("%.1f s for %d changelog records", (System.nanoTime() - t0) / 1e9, restored.get());
+        } finally {
+            s.close(org.apache.kafka.streams.CloseOptions.groupMembershipOperation(
+                    org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        }
+    }
+
+    private static void awaitCaughtUp(Admin admin, String group, List<TopicPartition> inputs) throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        inputs.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
+        while (true) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+            boolean done = true;
+            for (TopicPartition tp : inputs) {
+                OffsetAndMetadata o = committed.get(tp);
+                if (ends.get(tp) > 0 && (o == null || o.offset() < ends.get(tp))) {
+                    done = false;
+                    break;
+                }
+            }
+            if (done) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static double median(List<Double> xs) {
+        List<Double> s = new ArrayList<>(xs);
+        s.sort(Double::compare);
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+
+    private static long size(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // Temp folder left behind: not worth failing a finished benchmark.
+        }
+    }
+}

@@ -1,0 +1,355 @@
+package io.casewatch.replay;
+
+import java.io.File;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Properties;
+import java.util.Set;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.StreamsMetrics;
+import org.apache.kafka.streams.processor.Cancellable;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.Punctuator;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.StoreBuilder;
+
+import io.casewatch.topology.TopologyPlan;
+
+/**
+ * Executes a {@link TopologyPlan} as one Kafka Streams task would, without the Kafka Streams runtime: the same
+ * processors, stores and wiring, one record at a time. It follows what TopologyTestDriver (a single task over all
+ * sub-topologies) does: a record is processed depth-first through its processors; stream time is the largest
+ * record timestamp processed; stream-time punctuations are aligned to zero and fire after each record as Kafka's
+ * punctuation queue fires them; records written to a topic the plan also reads are processed next, in order.
+ * Outputs are handed over at the sink, before anything can change them. Stores must be in memory without
+ * changelogs. Single-threaded; no commits, no transactions: this is for {@code replay}, where the input file is
+ * the only source and the outputs are files.
+ */
+final class PlanRunner implements AutoCloseable {
+
+    /** Receives what a sink writes to a topic the plan does not read. */
+    interface Output {
+        void write(String topic, Record<?, ?> record);
+    }
+
+    private record Metadata(String topic, int partition, long offset) implements RecordMetadata {
+    }
+
+    private static final class Schedule implements Comparable<Schedule>, Cancellable {
+        final Node node;
+        final long interval;
+        final Punctuator punctuator;
+        final long seq;
+        long at;
+        boolean cancelled;
+
+        Schedule(Node node, long at, long interval, Punctuator punctuator, long seq) {
+            this.node = node;
+            this.at = at;
+            this.interval = interval;
+            this.punctuator = punctuator;
+            this.seq = seq;
+        }
+
+        @Override
+        public int compareTo(Schedule o) {
+            return Long.compare(at, o.at);
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+        }
+    }
+
+    private final class Node implements ProcessorContext<Object, Object> {
+        final String name;
+        final Processor<Object, Object, Object, Object> processor;
+        final TopologyPlan.Sink sink;
+        final List<String> children = new ArrayList<>();
+
+        Node(String name, Processor<Object, Object, Object, Object> processor, TopologyPlan.Sink sink) {
+            this.name = name;
+            this.processor = processor;
+            this.sink = sink;
+        }
+
+        @Override
+        public <K, V> void forward(Record<K, V> record) {
+            for (String c : children) {
+                deliver(nodes.get(c), record);
+            }
+        }
+
+        @Override
+        public <K, V> void forward(Record<K, V> record, String childName) {
+            if (!children.contains(childName)) {
+                throw new IllegalArgumentException(name + " has no child " + childName);
+            }
+            deliver(nodes.get(childName), record);
+        }
+
+        @Override
+        public String applicationId() {
+            return "casewatch-replay";
+        }
+
+        @Override
+        public TaskId taskId() {
+            return TASK;
+        }
+
+        @Override
+        public Optional<RecordMetadata> recordMetadata() {
+            return Optional.of(current);
+        }
+
+        @Override
+        public Serde<?> keySerde() {
+            return null;
+        }
+
+        @Override
+        public Serde<?> valueSerde() {
+            return null;
+        }
+
+        @Override
+        public File stateDir() {
+            return null;
+        }
+
+        @Override
+        public StreamsMetrics metrics() {
+            return mock.metrics();
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <S extends StateStore> S getStateStore(String store) {
+            S s = (S) stores.get(store);
+            if (s == null) {
+                throw new IllegalArgumentException("no store " + store);
+            }
+            return s;
+        }
+
+        @Override
+        public Cancellable schedule(Duration interval, PunctuationType type, Punctuator callback) {
+            if (type != PunctuationType.STREAM_TIME) {
+                throw new UnsupportedOperationException("replay has no wall clock: " + name + " asked for " + type);
+            }
+            Schedule s = new Schedule(this, 0L, interval.toMillis(), callback, scheduleSeq++);
+            punctuations.add(s);
+            return s;
+        }
+
+        @Override
+        public Cancellable schedule(Instant startTime, Duration interval, PunctuationType type, Punctuator callback) {
+            throw new UnsupportedOperationException("replay has no wall clock");
+        }
+
+        @Override
+        public void commit() {
+            // Nothing to commit: the run is all or nothing.
+        }
+
+        @Override
+        public Map<String, Object> appConfigs() {
+            return Map.of();
+        }
+
+        @Override
+        public Map<String, Object> appConfigsWithPrefix(String prefix) {
+            return Map.of();
+        }
+
+        @Override
+        public long currentSystemTimeMs() {
+            return streamTime;
+        }
+
+        @Override
+        public long currentStreamTimeMs() {
+            return streamTime;
+        }
+    }
+
+    private static final TaskId TASK = new TaskId(0, 0);
+    private static final Metadata PUNCTUATION = new Metadata(null, -1, -1L);
+
+    private final Map<String, Node> nodes = new LinkedHashMap<>();
+    private final Map<String, TopologyPlan.Source> sourcesByTopic = new HashMap<>();
+    private final Set<String> readTopics = new HashSet<>();
+    private final Map<String, StateStore> stores = new LinkedHashMap<>();
+    private final Map<String, Long> partitionTime = new HashMap<>();
+    private final Map<String, Long> offsets = new HashMap<>();
+    private final PriorityQueue<Schedule> punctuations = new PriorityQueue<>();
+    private final ArrayDeque<Object[]> internal = new ArrayDeque<>();
+    private final MockProcessorContext<Object, Object> mock;
+    private final Output output;
+    private long scheduleSeq;
+    private long streamTime = -1L;
+    private Metadata current = PUNCTUATION;
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    PlanRunner(TopologyPlan plan, Output output) {
+        this.output = output;
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "casewatch-replay");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "replay:9092");
+        this.mock = new MockProcessorContext<>(props);
+        List<Node> processors = new ArrayList<>();
+        for (Object n : plan.nodes()) {
+            if (n instanceof TopologyPlan.Source s) {
+                sourcesByTopic.put(s.topic(), s);
+                readTopics.add(s.topic());
+                nodes.put(s.name(), new Node(s.name(), null, null));
+            } else if (n instanceof TopologyPlan.Processor p) {
+                Node node = new Node(p.name(), (Processor) p.supplier().get(), null);
+                nodes.put(p.name(), node);
+                processors.add(node);
+                Set<StoreBuilder<?>> builders = p.supplier().stores();
+                if (builders != null) {
+                    for (StoreBuilder<?> b : builders) {
+                        if (b.loggingEnabled()) {
+                            throw new IllegalArgumentException("store " + b.name() + " keeps a changelog: replay needs in-memory stores");
+                        }
+                        StateStore store = b.build();
+                        store.init(mock.getStateStoreContext(), store);
+                        stores.put(b.name(), store);
+                    }
+                }
+                for (String parent : p.parents()) {
+                    nodes.get(parent).children.add(p.name());
+                }
+            } else if (n instanceof TopologyPlan.Sink k) {
+                nodes.put(k.name(), new Node(k.name(), null, k));
+                for (String parent : k.parents()) {
+                    nodes.get(parent).children.add(k.name());
+                }
+            }
+        }
+        for (Node p : processors) {
+            p.processor.init(p);
+        }
+    }
+
+    /** Processes one input record and everything it causes, as the test driver's {@code pipeInput} does. */
+    void pipe(String topic, byte[] key, byte[] value, long timestamp, Headers headers) {
+        enqueue(topic, key, value, timestamp, headers, true);
+        drain();
+    }
+
+    private void enqueue(String topic, Object key, Object value, long timestamp, Headers headers, boolean serialized) {
+        internal.add(new Object[] {topic, key, value, timestamp, headers, serialized});
+    }
+
+    private void drain() {
+        while (!internal.isEmpty()) {
+            Object[] r = internal.poll();
+            process((String) r[0], r[1], r[2], (Long) r[3], (Headers) r[4], (Boolean) r[5]);
+            maybePunctuate();
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void process(String topic, Object key, Object value, long timestamp, Headers headers, boolean serialized) {
+        TopologyPlan.Source source = sourcesByTopic.get(topic);
+        if (source == null) {
+            throw new IllegalArgumentException("the plan reads no topic " + topic);
+        }
+        long offset = offsets.merge(topic, 1L, Long::sum) - 1;
+        Object k = serialized && key != null ? ((org.apache.kafka.common.serialization.Deserializer) source.keys()).deserialize(topic, headers, (byte[]) key) : key;
+        Object v = serialized && value != null ? ((org.apache.kafka.common.serialization.Deserializer) source.values()).deserialize(topic, headers, (byte[]) value) : value;
+        long ts = timestamp;
+        if (source.timestamps() != null) {
+            long pt = partitionTime.getOrDefault(topic, -1L);
+            ts = source.timestamps().extract(new ConsumerRecord<>(topic, 0, offset, timestamp, TimestampType.CREATE_TIME,
+                    ConsumerRecord.NULL_SIZE, ConsumerRecord.NULL_SIZE, k, v, headers, Optional.empty()), pt);
+        }
+        if (ts < 0) {
+            // Kafka Streams skips a record whose timestamp is invalid (counted in its skipped-records metric).
+            return;
+        }
+        partitionTime.merge(topic, ts, Math::max);
+        streamTime = Math.max(streamTime, ts);
+        current = new Metadata(topic, 0, offset);
+        Node node = nodes.get(source.name());
+        node.forward(new Record<>(k, v, ts, headers));
+        current = PUNCTUATION;
+    }
+
+    private void maybePunctuate() {
+        if (streamTime < 0) {
+            return;
+        }
+        Schedule top = punctuations.peek();
+        while (top != null && top.at <= streamTime) {
+            punctuations.poll();
+            if (!top.cancelled) {
+                current = PUNCTUATION;
+                top.punctuator.punctuate(streamTime);
+                if (!top.cancelled) {
+                    long next = top.at + top.interval;
+                    if (streamTime >= next) {
+                        next = top.at + ((streamTime - top.at) / top.interval + 1) * top.interval;
+                    }
+                    top.at = next;
+                    punctuations.add(top);
+                }
+            }
+            top = punctuations.peek();
+        }
+    }
+
+    private void deliver(Node node, Record<?, ?> record) {
+        if (node.processor != null) {
+            @SuppressWarnings("unchecked")
+            Record<Object, Object> r = (Record<Object, Object>) record;
+            node.processor.process(r);
+        } else if (node.sink != null) {
+            String topic = node.sink.topic();
+            if (readTopics.contains(topic)) {
+                // The same record goes through a topic the plan reads: it is processed after the current one.
+                enqueue(topic, record.key(), record.value(), record.timestamp(),
+                        new RecordHeaders(record.headers().toArray()), false);
+            } else {
+                output.write(topic, record);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Node n : nodes.values()) {
+            if (n.processor != null) {
+                n.processor.close();
+            }
+        }
+        for (StateStore s : stores.values()) {
+            s.close();
+        }
+    }
+}
