@@ -375,14 +375,35 @@ public final class CaseEngine {
         Policy p = policyOf(c, now);
         BusinessCalendar cal = policies.calendarOf(p);
         for (ClockView v : CaseClocks.all(c, p, cal, now)) {
-            fireClock(c, p, v, now, out);
+            fireClock(c, p, cal, v, now, out);
         }
         chronicStall(c, p, cal, now, out);
         escalateUnacked(c, p, now, out);
         return out;
     }
 
-    private void fireClock(CaseData c, Policy p, ClockView v, long now, List<Alert> out) {
+    /**
+     * Raises the clock's at-risk points and its breach that fell due at or before {@code now} and were not settled by
+     * then. Each alert is stamped with the instant it fell due, never with {@code now}: how late a clock is looked at
+     * depends on how many other cases share the task (a partition with few events moves stream time in larger steps),
+     * and the alerts must not. So an at-risk point first looked at after the deadline is still raised, before the
+     * breach, as it would have been had stream time passed it in between.
+     */
+    private void fireClock(CaseData c, Policy p, BusinessCalendar cal, ClockView v, long now, List<Alert> out) {
+        AlertKind atRisk = switch (v.kind()) {
+            case FIRST_RESPONSE -> AlertKind.FIRST_RESPONSE_AT_RISK;
+            case RESOLUTION -> AlertKind.RESOLUTION_AT_RISK;
+            default -> null;
+        };
+        if (atRisk != null) {
+            long[] times = v.atRiskAt();
+            for (int i = 0; i < times.length; i++) {
+                if (times[i] != ClockMath.NEVER && times[i] <= now && !v.settledBy(times[i])) {
+                    int episode = (v.episode() - 1) * 16 + i + 1;
+                    raise(c, p, atRisk, episode, v.deadline(), times[i], clockEvidence(c, p, cal, v, times[i]).build(), out);
+                }
+            }
+        }
         AlertKind breach = switch (v.kind()) {
             case FIRST_RESPONSE -> AlertKind.FIRST_RESPONSE_BREACH;
             case RESOLUTION -> AlertKind.RESOLUTION_BREACH;
@@ -390,31 +411,12 @@ public final class CaseEngine {
             case NEXT_REPLY -> AlertKind.UNANSWERED_CONTACT;
             default -> null;
         };
-        if (breach == null) {
-            return;
-        }
-        if (v.deadline() != ClockMath.NEVER && v.fireAt() <= now && !v.settledBy(v.fireAt())) {
-            Evidence.Builder ev = clockEvidence(c, v, Math.min(now, v.deadline()));
+        if (breach != null && v.deadline() != ClockMath.NEVER && v.fireAt() <= now && !v.settledBy(v.fireAt())) {
+            Evidence.Builder ev = clockEvidence(c, p, cal, v, v.fireAt());
             if (v.kind() == ClockKind.STATUTORY) {
-                ev.getNotes().put("phase", now >= v.deadline() ? "PASSED" : "LAST_BUSINESS_DAY");
+                ev.getNotes().put("phase", v.fireAt() >= v.deadline() ? "PASSED" : "LAST_BUSINESS_DAY");
             }
-            raise(c, p, breach, v.episode(), v.deadline(), Math.max(v.fireAt(), Math.min(now, v.deadline())), ev.build(), out);
-            return;
-        }
-        AlertKind atRisk = switch (v.kind()) {
-            case FIRST_RESPONSE -> AlertKind.FIRST_RESPONSE_AT_RISK;
-            case RESOLUTION -> AlertKind.RESOLUTION_AT_RISK;
-            default -> null;
-        };
-        if (atRisk == null || (v.deadline() != ClockMath.NEVER && now >= v.deadline())) {
-            return;
-        }
-        long[] times = v.atRiskAt();
-        for (int i = 0; i < times.length; i++) {
-            if (times[i] != ClockMath.NEVER && times[i] <= now && !v.settledBy(times[i])) {
-                int episode = (v.episode() - 1) * 16 + i + 1;
-                raise(c, p, atRisk, episode, v.deadline(), times[i], clockEvidence(c, v, times[i]).build(), out);
-            }
+            raise(c, p, breach, v.episode(), v.deadline(), v.fireAt(), ev.build(), out);
         }
     }
 
@@ -655,11 +657,18 @@ public final class CaseEngine {
         return b;
     }
 
-    private Evidence.Builder clockEvidence(CaseData c, ClockView v, long at) {
+    /** Evidence of a clock's alert as of {@code at}, the instant it fell due, however late the clock is looked at. */
+    private Evidence.Builder clockEvidence(CaseData c, Policy p, BusinessCalendar cal, ClockView v, long at) {
+        long used = v.usedMillis();
+        for (ClockView then : CaseClocks.all(c, p, cal, at)) {
+            if (then.kind() == v.kind()) {
+                used = then.usedMillis();
+            }
+        }
         Evidence.Builder b = evidence(c, at)
                 .setClock(v.kind())
                 .setBudgetMillis(v.budgetMillis())
-                .setElapsedMillis(Math.min(v.budgetMillis(), Math.max(0, v.usedMillis())))
+                .setElapsedMillis(Math.min(v.budgetMillis(), Math.max(0, used)))
                 .setTimeBasis(v.budget().basis().name());
         b.getNotes().put("budget", v.budget().toString());
         return b;
