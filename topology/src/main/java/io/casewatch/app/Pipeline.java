@@ -185,11 +185,16 @@ public final class Pipeline implements AutoCloseable {
             ops.close();
             throw e;
         }
-        Properties tp = clientProperties(props);
-        tp.put(ProducerConfig.ACKS_CONFIG, "1");
-        tp.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        Ticker ticker = new Ticker(new KafkaProducer<>(tp, new ByteArraySerializer(), new ByteArraySerializer()),
-                s.topics().ticks().name(), partitions, clock, cfg.duration(AppConfig.TICK, Duration.ofMillis(250)));
+        Duration tickEvery = cfg.duration(AppConfig.TICK, Duration.ofMillis(250));
+        Ticker ticker = null;
+        // Zero: heartbeats come from elsewhere (another deployment's ticker, a replayed history's own end marker).
+        if (!tickEvery.isZero()) {
+            Properties tp = clientProperties(props);
+            tp.put(ProducerConfig.ACKS_CONFIG, "1");
+            tp.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+            ticker = new Ticker(new KafkaProducer<>(tp, new ByteArraySerializer(), new ByteArraySerializer()),
+                    s.topics().ticks().name(), partitions, clock, tickEvery);
+        }
         return new Pipeline(streams, ticker, s, ops);
     }
 
@@ -208,7 +213,9 @@ public final class Pipeline implements AutoCloseable {
 
     @Override
     public void close() {
-        ticker.close();
+        if (ticker != null) {
+            ticker.close();
+        }
         streams.close(Duration.ofSeconds(30));
         ops.close();
     }
