@@ -1,0 +1,224 @@
+package io.casewatch.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.StreamsConfig;
+
+import io.casewatch.app.AppConfig;
+import io.casewatch.app.LocalBrokerProcess;
+import io.casewatch.app.Pipeline;
+import io.casewatch.app.TopicProvisioner;
+import io.casewatch.schema.Actor;
+import io.casewatch.schema.Alert;
+import io.casewatch.schema.AlertKind;
+import io.casewatch.schema.AlertStatus;
+import io.casewatch.schema.Category;
+import io.casewatch.schema.Channel;
+import io.casewatch.schema.ComplaintEvent;
+import io.casewatch.schema.ComplaintEventType;
+import io.casewatch.schema.ContactEvent;
+import io.casewatch.schema.Direction;
+import io.casewatch.schema.serde.Serdes;
+import io.casewatch.topology.Topics;
+
+/**
+ * Alert latency under steady live load (issue 9): events stamped "now" are produced at a fixed rate (run it at half
+ * the capacity {@link EndToEnd} measured) to a real broker; casewatch (exactly-once v2, heartbeats every 250 ms)
+ * raises alerts; a read_committed consumer times each one against the instant it was due. Two kinds are timed:
+ * <ul>
+ *   <li>deadline to alert: {@code FIRST_RESPONSE_BREACH} of cases nobody answers, under a 20-second first-response
+ *       budget (a benchmark policy; real budgets are hours, the path is the same);</li>
+ *   <li>event to alert: {@code REOPEN_LOOP}, raised by the event that reopens a case the second time.</li>
+ * </ul>
+ * Half the cases are answered in time (load without alerts), a quarter breach, a quarter loop.
+ *
+ * <p>Usage: {@code LatencyBenchmark [events/s] [seconds] [partitions]}.
+ */
+public final class LatencyBenchmark {
+
+    private static final String POLICY = """
+            {"policies": [{"id": "BENCH", "match": {"jurisdictions": ["ZZ"]},
+              "firstResponse": {"budget": "PT20S"}}]}
+            """;
+
+    private LatencyBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rate = args.length > 0 ? Integer.parseInt(args[0]) : 800;
+        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
+        int partitions = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        Path work = Files.createTempDirectory("casewatch-latency-");
+        Topics topics = Topics.defaults();
+        Path policies = work.resolve("policies.json");
+        Files.writeString(policies, POLICY);
+        try (LocalBrokerProcess broker = LocalBrokerProcess.start();
+                Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            String bootstrap = broker.bootstrapServers();
+            TopicProvisioner.ensure(admin, topics, partitions, (short) 1, "-1");
+            Map<String, String> flags = new HashMap<>();
+            flags.put("bootstrap.servers", bootstrap);
+            flags.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-latency");
+            flags.put(StreamsConfig.STATE_DIR_CONFIG, work.resolve("state").toString());
+            flags.put(AppConfig.HTTP_PORT, "0");
+            flags.put(AppConfig.POLICIES_FILE, policies.toString());
+            flags.put(AppConfig.STORM_CAP, "1000000");
+            List<long[]> deadline = Collections.synchronizedList(new ArrayList<>());
+            List<long[]> event = Collections.synchronizedList(new ArrayList<>());
+            AtomicBoolean reading = new AtomicBoolean(true);
+            try (Pipeline pipeline = Pipeline.start(AppConfig.load(null, Map.of(), flags), Clock.systemUTC(), 0)) {
+                while (pipeline.streams().state() != org.apache.kafka.streams.KafkaStreams.State.RUNNING) {
+                    LockSupport.parkNanos(20_000_000L);
+                }
+                Thread reader = new Thread(() -> read(bootstrap, topics, reading, deadline, event), "latency-reader");
+                reader.start();
+                long sent = feed(bootstrap, topics, rate, seconds);
+                // Drain: the last cases' deadlines fall 20 s after their OPENED.
+                long until = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+                while (System.nanoTime() < until) {
+                    LockSupport.parkNanos(100_000_000L);
+                }
+                reading.set(false);
+                reader.join();
+                System.out.printf("fed %,d events at %d events/s for %d s (%d partitions)%n", sent, rate, seconds, partitions);
+                report("deadline to alert (FIRST_RESPONSE_BREACH)", deadline);
+                report("event to alert (REOPEN_LOOP)", event);
+            }
+        } finally {
+            EndToEnd.deleteQuietly(work);
+        }
+    }
+
+    /** Produces cases at {@code rate} events/s for {@code seconds}, every event stamped with the time it is sent. */
+    private static long feed(String bootstrap, Topics topics, int rate, int seconds) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+        // Each case's events in order, cases interleaved: a queue of (case, step) due at a given instant.
+        long start = System.nanoTime();
+        long periodNanos = 1_000_000_000L / rate;
+        long sent = 0;
+        ConcurrentLinkedQueue<int[]> followUps = new ConcurrentLinkedQueue<>();
+        int nextCase = 0;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (long i = 0; i < (long) rate * seconds; i++) {
+                long due = start + i * periodNanos;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                int[] step = followUps.poll();
+                if (step == null) {
+                    step = new int[] {nextCase++, 0};
+                }
+                int caseNo = step[0];
+                String id = "lat-" + caseNo;
+                int kind = caseNo % 4; // 0, 1: answered; 2: never answered (breach); 3: reopened twice (loop)
+                Instant now = Instant.now();
+                if (step[1] == 0) {
+                    send(producer, topics, complaint(id, caseNo, ComplaintEventType.OPENED, now));
+                    if (kind <= 1) {
+                        followUps.add(new int[] {caseNo, 1});
+                    } else if (kind == 3) {
+                        followUps.add(new int[] {caseNo, 10});
+                    }
+                } else if (step[1] == 1) {
+                    send(producer, topics, ContactEvent.newBuilder().setEventId(id + "-r").setCaseId(id).setOccurredAt(now)
+                            .setDirection(Direction.OUTBOUND).setActor(Actor.AGENT).setChannel(Channel.CHAT)
+                            .setText("We refunded $12.40 to your card today, reference 88121.").setLanguage("en").build());
+                } else {
+                    // 10 RESOLVED, 11 REOPENED, 12 RESOLVED, 13 REOPENED (the loop).
+                    ComplaintEventType t = step[1] % 2 == 0 ? ComplaintEventType.RESOLVED : ComplaintEventType.REOPENED;
+                    ComplaintEvent.Builder b = ComplaintEvent.newBuilder(complaint(id, caseNo, t, now)).setEventId(id + "-" + step[1]);
+                    if (t == ComplaintEventType.RESOLVED) {
+                        b.setOutcome(io.casewatch.schema.Outcome.UPHELD);
+                    }
+                    send(producer, topics, b.build());
+                    if (step[1] < 13) {
+                        followUps.add(new int[] {caseNo, step[1] + 1});
+                    }
+                }
+                sent++;
+            }
+            producer.flush();
+        }
+        return sent;
+    }
+
+    private static ComplaintEvent complaint(String id, int caseNo, ComplaintEventType type, Instant at) {
+        return ComplaintEvent.newBuilder().setEventId(id + "-o").setCaseId(id).setMerchantId("m-" + (caseNo % 500)).setOccurredAt(at)
+                .setType(type).setCategory(Category.REFUND).setChannel(Channel.APP).setCustomerRef("cust-" + caseNo)
+                .setJurisdiction("ZZ").build();
+    }
+
+    private static void send(KafkaProducer<byte[], byte[]> producer, Topics topics, Object e) {
+        if (e instanceof ComplaintEvent c) {
+            producer.send(new ProducerRecord<>(topics.complaints().name(), null, c.getOccurredAt().toEpochMilli(),
+                    c.getCaseId().getBytes(StandardCharsets.UTF_8), Serdes.COMPLAINT_EVENT.toBytes(c)));
+        } else {
+            ContactEvent c = (ContactEvent) e;
+            producer.send(new ProducerRecord<>(topics.contacts().name(), null, c.getOccurredAt().toEpochMilli(),
+                    c.getCaseId().getBytes(StandardCharsets.UTF_8), Serdes.CONTACT_EVENT.toBytes(c)));
+        }
+    }
+
+    private static void read(String bootstrap, Topics topics, AtomicBoolean reading, List<long[]> deadline, List<long[]> event) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "latency-reader");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<String, Alert> c = new KafkaConsumer<>(p, new StringDeserializer(), Serdes.ALERT.deserializer())) {
+            c.subscribe(List.of(topics.l1().name(), topics.l2().name(), topics.l3().name()));
+            while (reading.get()) {
+                for (ConsumerRecord<String, Alert> r : c.poll(Duration.ofMillis(50))) {
+                    long now = System.currentTimeMillis();
+                    Alert a = r.value();
+                    if (a.getStatus() != AlertStatus.OPEN) {
+                        continue;
+                    }
+                    long late = now - a.getDetectedAt().toEpochMilli();
+                    if (a.getKind() == AlertKind.FIRST_RESPONSE_BREACH) {
+                        deadline.add(new long[] {late});
+                    } else if (a.getKind() == AlertKind.REOPEN_LOOP) {
+                        event.add(new long[] {late});
+                    }
+                }
+            }
+        }
+    }
+
+    private static void report(String what, List<long[]> samples) {
+        long[] ms = samples.stream().mapToLong(s -> s[0]).sorted().toArray();
+        if (ms.length == 0) {
+            System.out.printf("%s: no alerts%n", what);
+            return;
+        }
+        System.out.printf("%s: %,d alerts, p50 %d ms, p99 %d ms, max %d ms%n", what, ms.length, ms[(int) (ms.length * 0.50)],
+                ms[Math.min(ms.length - 1, (int) (ms.length * 0.99))], ms[ms.length - 1]);
+    }
+}

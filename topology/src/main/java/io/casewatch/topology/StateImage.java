@@ -1,0 +1,38 @@
+package io.casewatch.topology;
+
+import io.casewatch.schema.internal.CaseData;
+import io.casewatch.schema.serde.AvroSerde;
+
+/**
+ * What the case processor keeps in its changelog topics for one case, byte for byte: for tools that build state
+ * without running the topology (the restore benchmark writes a million open cases straight into the changelogs
+ * instead of processing their events for an hour). The topology itself never uses this class.
+ */
+public final class StateImage {
+
+    private static final AvroSerde<CaseData> CASE_SERDE = new AvroSerde<>(CaseData.class);
+
+    private StateImage() {
+    }
+
+    public static String casesChangelog(String applicationId) {
+        return applicationId + "-" + CaseProcessor.CASES + "-changelog";
+    }
+
+    public static String timersChangelog(String applicationId) {
+        return applicationId + "-" + CaseProcessor.TIMERS + "-changelog";
+    }
+
+    public static byte[] caseKey(String caseId) {
+        return caseId.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    public static byte[] caseValue(CaseData c) {
+        return CASE_SERDE.toBytes(c);
+    }
+
+    /** The timer index entry of a case due at {@code due}; its value is empty. */
+    public static byte[] timerKey(long due, String caseId) {
+        return CaseProcessor.timerKey(due, caseId).get();
+    }
+}
