@@ -156,12 +156,12 @@ final class AccessCheck {
             }
             if (t instanceof GroupAuthorizationException e) {
                 return "casewatch cannot run: its principal is not authorized to use the consumer group "
-                        + (e.groupId() == null ? applicationId : e.groupId()) + " (READ, DESCRIBE on group " + applicationId
+                        + (e.groupId() == null ? applicationId : e.groupId()) + " (Read, Describe on group " + applicationId
                         + " are needed). Fix: " + REMEDY + ".";
             }
             if (t instanceof TransactionalIdAuthorizationException) {
                 return "casewatch cannot run: its principal is not authorized to use transactional ids with the prefix " + applicationId
-                        + "- (exactly-once v2 needs WRITE, DESCRIBE on transactional-id prefix " + applicationId + "-). Fix: " + REMEDY + ".";
+                        + "- (exactly-once v2 needs Write, Describe on transactional-id prefix " + applicationId + "-). Fix: " + REMEDY + ".";
             }
             if (t instanceof ClusterAuthorizationException) {
                 return "casewatch cannot run: its principal is not authorized for a cluster operation (" + t.getMessage() + "). Fix: "

@@ -195,7 +195,7 @@ class SecureBrokerIT {
         Run run = run(clientConfig("partial", "casewatch-partial", true));
         assertThat(run.exitCode()).as("run exits instead of idling with a dead stream thread").isEqualTo(1);
         assertThat(run.output()).contains("casewatch cannot run: its principal is not authorized to use transactional ids with the prefix "
-                + "casewatch-partial-", "WRITE, DESCRIBE on transactional-id prefix casewatch-partial-");
+                + "casewatch-partial-", "Write, Describe on transactional-id prefix casewatch-partial-");
     }
 
     @Test
