@@ -11,8 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -32,6 +34,9 @@ import org.apache.kafka.common.utils.Time;
  * <p>Settings are those of a single-node development cluster: replication factor 1 for internal topics and no
  * time-based retention, because generated history carries old timestamps that retention would delete. The
  * data folder survives {@link #stop()} so that a test can {@link #restart()} the same broker.
+ *
+ * <p>{@link #start(Secured)} replaces the PLAINTEXT client listener by a secured one (SASL_SSL, SSL, ...), which is
+ * then also the inter-broker listener; the controller listener stays PLAINTEXT on 127.0.0.1.
  */
 public final class LocalKafka implements AutoCloseable {
 
@@ -39,13 +44,34 @@ public final class LocalKafka implements AutoCloseable {
     private final boolean ownsDataDir;
     private final Properties props;
     private final String bootstrapServers;
+    private final Map<String, String> clientSecurity;
     private KafkaRaftServer server;
 
-    private LocalKafka(Path dataDir, boolean ownsDataDir, Properties props, String bootstrapServers) {
+    private LocalKafka(Path dataDir, boolean ownsDataDir, Properties props, String bootstrapServers, Map<String, String> clientSecurity) {
         this.dataDir = dataDir;
         this.ownsDataDir = ownsDataDir;
         this.props = props;
         this.bootstrapServers = bootstrapServers;
+        this.clientSecurity = Map.copyOf(clientSecurity);
+    }
+
+    /**
+     * A secured client listener.
+     *
+     * @param protocol       the listener's security protocol and name, e.g. {@code SASL_SSL}
+     * @param overrides      broker settings on top of the defaults: TLS key and trust stores, SASL mechanisms and
+     *                       JAAS configs, authorizer, super users
+     * @param formatArgs     extra {@code StorageTool format} arguments, e.g. {@code --add-scram} for the users that
+     *                       must exist before the broker starts (the inter-broker principal)
+     * @param clientSecurity the client settings (besides {@code bootstrap.servers}) of a super user: the start-up
+     *                       wait connects with them
+     */
+    public record Secured(String protocol, Map<String, String> overrides, List<String> formatArgs, Map<String, String> clientSecurity) {
+        public Secured {
+            overrides = Map.copyOf(overrides);
+            formatArgs = List.copyOf(formatArgs);
+            clientSecurity = Map.copyOf(clientSecurity);
+        }
     }
 
     public static LocalKafka start() {
@@ -54,19 +80,31 @@ public final class LocalKafka implements AutoCloseable {
 
     /** Formats a fresh temporary data folder and starts a broker with these settings on top of the defaults. */
     public static LocalKafka start(Map<String, String> overrides) {
+        return start(new Secured("PLAINTEXT", overrides, List.of(), Map.of()));
+    }
+
+    /** Formats a fresh temporary data folder and starts a broker whose client listener is {@code secured}. */
+    public static LocalKafka start(Secured secured) {
         try {
             Path dir = Files.createTempDirectory("casewatch-kafka-");
             int brokerPort = freePort();
             int controllerPort = freePort();
             Properties props = new Properties();
             props.putAll(defaults(dir, brokerPort, controllerPort));
-            props.putAll(overrides);
+            if (!secured.protocol().equals("PLAINTEXT")) {
+                String l = secured.protocol();
+                props.put("listeners", l + "://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+                props.put("advertised.listeners", l + "://127.0.0.1:" + brokerPort);
+                props.put("listener.security.protocol.map", l + ":" + l + ",CONTROLLER:PLAINTEXT");
+                props.put("inter.broker.listener.name", l);
+            }
+            props.putAll(secured.overrides());
             Path configFile = dir.resolve("server.properties");
             try (OutputStream out = Files.newOutputStream(configFile)) {
                 props.store(out, "casewatch local broker");
             }
-            format(configFile);
-            LocalKafka kafka = new LocalKafka(dir, true, props, "127.0.0.1:" + brokerPort);
+            format(configFile, secured.formatArgs());
+            LocalKafka kafka = new LocalKafka(dir, true, props, "127.0.0.1:" + brokerPort, secured.clientSecurity());
             kafka.startServer();
             return kafka;
         } catch (IOException e) {
@@ -99,11 +137,11 @@ public final class LocalKafka implements AutoCloseable {
         return p;
     }
 
-    private static void format(Path configFile) {
+    private static void format(Path configFile, List<String> extraArgs) {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        int rc = StorageTool.execute(new String[] {
-            "format", "--standalone", "-t", Uuid.randomUuid().toString(), "-c", configFile.toString()
-        }, new PrintStream(buf, true, StandardCharsets.UTF_8));
+        List<String> args = new ArrayList<>(List.of("format", "--standalone", "-t", Uuid.randomUuid().toString(), "-c", configFile.toString()));
+        args.addAll(extraArgs);
+        int rc = StorageTool.execute(args.toArray(String[]::new), new PrintStream(buf, true, StandardCharsets.UTF_8));
         if (rc != 0) {
             throw new IllegalStateException("formatting the broker storage failed: " + buf.toString(StandardCharsets.UTF_8));
         }
@@ -119,8 +157,11 @@ public final class LocalKafka implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         RuntimeException last = null;
         while (System.nanoTime() < deadline) {
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000))) {
+            Map<String, Object> client = new LinkedHashMap<>(clientSecurity);
+            client.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            client.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
+            client.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+            try (Admin admin = Admin.create(client)) {
                 if (!admin.describeCluster().nodes().get().isEmpty()) {
                     return;
                 }
@@ -136,6 +177,11 @@ public final class LocalKafka implements AutoCloseable {
 
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** The client settings besides {@code bootstrap.servers} that the start-up wait used (empty for PLAINTEXT). */
+    public Map<String, String> clientSecurity() {
+        return clientSecurity;
     }
 
     public Path dataDir() {

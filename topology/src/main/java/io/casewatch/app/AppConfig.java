@@ -58,6 +58,8 @@ public final class AppConfig {
             StreamsConfig.GLOBAL_CONSUMER_PREFIX, StreamsConfig.CONSUMER_PREFIX, StreamsConfig.PRODUCER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX,
             StreamsConfig.TOPIC_PREFIX);
 
+    private static final String CONFIG_PROVIDER_PREFIX = org.apache.kafka.common.config.AbstractConfig.CONFIG_PROVIDERS_CONFIG + ".";
+
     private final Map<String, String> values;
 
     private AppConfig(Map<String, String> values) {
@@ -130,6 +132,11 @@ public final class AppConfig {
             }
             throw new ConfigException("unknown casewatch key '" + k + "'; known: " + new java.util.TreeSet<>(CASEWATCH_KEYS)
                     + " and " + TOPIC_PREFIX + "<" + String.join("|", new java.util.TreeSet<>(io.casewatch.topology.Topics.DEFAULT_NAMES.keySet())) + ">");
+        }
+        if (k.startsWith(CONFIG_PROVIDER_PREFIX)) {
+            // Kafka's config providers (config.providers.<alias>.class, .param.<name>): how secrets are read from
+            // files or the environment (docs/operations.md, Security).
+            return;
         }
         String bare = k;
         for (String p : CLIENT_PREFIXES) {

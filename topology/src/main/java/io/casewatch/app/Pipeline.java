@@ -8,14 +8,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 
 import io.casewatch.cases.CaseEngine;
 import io.casewatch.loops.HoldingPhrases;
@@ -43,12 +46,15 @@ public final class Pipeline implements AutoCloseable {
     private final Ticker ticker;
     private final CasewatchTopology.Settings settings;
     private final Operations ops;
+    private final CompletableFuture<PipelineFailure> failure;
 
-    private Pipeline(KafkaStreams streams, Ticker ticker, CasewatchTopology.Settings settings, Operations ops) {
+    private Pipeline(KafkaStreams streams, Ticker ticker, CasewatchTopology.Settings settings, Operations ops,
+            CompletableFuture<PipelineFailure> failure) {
         this.streams = streams;
         this.ticker = ticker;
         this.settings = settings;
         this.ops = ops;
+        this.failure = failure;
     }
 
     /**
@@ -135,19 +141,25 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /**
-     * What any client of this deployment needs to reach the cluster: the bootstrap servers and the security settings
-     * ({@code security.*}, {@code sasl.*}, {@code ssl.*}). The admin client and the ticker use it, so that they work on a
-     * SASL_SSL cluster exactly as Kafka Streams does.
+     * What any client of this deployment needs to reach the cluster: the bootstrap servers, the security settings
+     * ({@code security.*}, {@code sasl.*}, {@code ssl.*}) and Kafka's config providers ({@code config.providers*}), which
+     * resolve {@code ${dir:...}}, {@code ${file:...}} or {@code ${env:...}} references to secrets. The admin client and
+     * the ticker use it, so that they work on a SASL_SSL cluster exactly as Kafka Streams does.
      */
     public static Properties clientProperties(Properties streams) {
         Properties p = new Properties();
         streams.forEach((k, v) -> {
-            String key = k.toString();
-            if (key.startsWith("security.") || key.startsWith("sasl.") || key.startsWith("ssl.") || key.equals("bootstrap.servers")) {
-                p.put(key, v);
+            if (isClientSetting(k.toString())) {
+                p.put(k.toString(), v);
             }
         });
         return p;
+    }
+
+    /** Whether a key is one every client needs: bootstrap, security, or a config provider. */
+    static boolean isClientSetting(String key) {
+        return key.startsWith("security.") || key.startsWith("sasl.") || key.startsWith("ssl.") || key.equals("bootstrap.servers")
+                || key.startsWith(AbstractConfig.CONFIG_PROVIDERS_CONFIG);
     }
 
     /** @param clock the deployment's clock: stamps the ticks and bounds how far in the future events may lie */
@@ -161,13 +173,19 @@ public final class Pipeline implements AutoCloseable {
         Properties props = streamsProperties(cfg);
         HttpSettings http = httpSettings(cfg, defaultHttpPort);
         int partitions;
+        String applicationId = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
         try (Admin admin = Admin.create(clientProperties(props))) {
+            // Every missing topic permission at once, before anything runs, rather than one stack trace at a time.
+            AccessCheck.verify(admin, s.topics(), applicationId);
             partitions = admin.describeTopics(java.util.List.of(s.topics().ticks().name())).allTopicNames().get()
                     .get(s.topics().ticks().name()).partitions().size();
+        } catch (PipelineFailure e) {
+            throw e;
         } catch (Exception e) {
-            throw new IllegalStateException("cannot describe the ticks topic " + s.topics().ticks().name()
-                    + " (create the topics first, see docs/operations.md): " + e.getMessage(), e);
+            throw new PipelineFailure(AccessCheck.explainAccess(e, applicationId).orElse("cannot describe the ticks topic "
+                    + s.topics().ticks().name() + " (create the topics first, see docs/operations.md): " + e.getMessage()), e);
         }
+        CompletableFuture<PipelineFailure> failure = new CompletableFuture<>();
         // The HTTP port is bound first so that application.server names the port actually taken (0 = a free one).
         Operations ops = Operations.start(http, clock, s.counters());
         KafkaStreams streams;
@@ -177,6 +195,13 @@ public final class Pipeline implements AutoCloseable {
             props.put(io.casewatch.topology.DefectHandler.COUNTERS_CONFIG, s.counters());
             Topology topology = CasewatchTopology.build(s);
             streams = new KafkaStreams(topology, props);
+            // A stream thread that dies (a missing ACL on a changelog or transactional id, a fenced producer, ...)
+            // shuts the instance down, as Kafka Streams' default does, and says why through failure(): `run` exits
+            // with that message instead of idling in ERROR.
+            streams.setUncaughtExceptionHandler(e -> {
+                failure.complete(AccessCheck.failure(e, applicationId));
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            });
             streams.setGlobalStateRestoreListener(ops.restoreListener());
             ops.attach(streams, topology, props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG),
                     new CaseEngine(s.policies(), s.classifier(), s.escalation()));
@@ -193,9 +218,10 @@ public final class Pipeline implements AutoCloseable {
             tp.put(ProducerConfig.ACKS_CONFIG, "1");
             tp.put(ProducerConfig.LINGER_MS_CONFIG, 0);
             ticker = new Ticker(new KafkaProducer<>(tp, new ByteArraySerializer(), new ByteArraySerializer()),
-                    s.topics().ticks().name(), partitions, clock, tickEvery);
+                    s.topics().ticks().name(), partitions, clock, tickEvery,
+                    e -> failure.complete(AccessCheck.failure(e, applicationId)));
         }
-        return new Pipeline(streams, ticker, s, ops);
+        return new Pipeline(streams, ticker, s, ops, failure);
     }
 
     public KafkaStreams streams() {
@@ -204,6 +230,14 @@ public final class Pipeline implements AutoCloseable {
 
     public CasewatchTopology.Settings settings() {
         return settings;
+    }
+
+    /**
+     * Completes when this instance can no longer do its work: a stream thread died (the instance is then shut down)
+     * or the heartbeats are refused (no permission, failed login). The failure's message says why and what to fix.
+     */
+    public CompletableFuture<PipelineFailure> failure() {
+        return failure;
     }
 
     /** The port of this instance's HTTP endpoint. */

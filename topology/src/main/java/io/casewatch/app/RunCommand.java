@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
@@ -14,7 +14,10 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code casewatch run}: the pipeline against a Kafka cluster, exactly-once v2 by default. */
+/**
+ * {@code casewatch run}: the pipeline against a Kafka cluster, exactly-once v2 by default. Exits 1 with one ERROR line
+ * saying why when the instance cannot run (a missing ACL, a refused login, a stream thread that died).
+ */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Run casewatch against a Kafka cluster.")
 public final class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -55,14 +58,33 @@ public final class RunCommand implements Callable<Integer> {
                 TopicProvisioner.ensure(admin, Pipeline.settings(cfg).topics(), partitions, replication, "-1").forEach(LOG::info);
             }
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        // 8080 unless casewatch.http.port says otherwise (the library default is a free port, for tests and the demo).
-        Pipeline pipeline = Pipeline.start(cfg, Clock.systemUTC(), 8080);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Pipeline pipeline;
+        try {
+            // 8080 unless casewatch.http.port says otherwise (the library default is a free port, for tests and the demo).
+            pipeline = Pipeline.start(cfg, Clock.systemUTC(), 8080);
+        } catch (PipelineFailure e) {
+            LOG.error(e.getMessage());
+            return 1;
+        }
+        CompletableFuture<PipelineFailure> stopped = new CompletableFuture<>();
+        Thread hook = new Thread(() -> {
             pipeline.close();
-            stopped.countDown();
-        }, "casewatch-shutdown"));
-        stopped.await();
-        return 0;
+            stopped.complete(null);
+        }, "casewatch-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        // Until asked to stop, or until the instance cannot go on: then exit non-zero with the reason, rather than
+        // idle with a dead stream thread (an orchestrator restarts the process; an operator reads one line).
+        PipelineFailure failed = stopped.applyToEither(pipeline.failure(), f -> f).join();
+        if (failed == null) {
+            return 0;
+        }
+        LOG.error(failed.getMessage());
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            return 1; // the hook is closing the pipeline already
+        }
+        pipeline.close();
+        return 1;
     }
 }

@@ -6,9 +6,13 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,12 +32,21 @@ public final class Ticker implements AutoCloseable {
     private final int partitions;
     private final Clock clock;
     private final ScheduledExecutorService executor;
+    private final Consumer<Exception> onRefused;
+    private final AtomicBoolean refused = new AtomicBoolean();
 
-    public Ticker(Producer<byte[], byte[]> producer, String topic, int partitions, Clock clock, Duration interval) {
+    /**
+     * @param onRefused told once when the cluster refuses the heartbeats for good (no permission, failed login):
+     *                  without them deadlines of quiet cases never fire, so this is the pipeline's failure, not a
+     *                  warning to repeat four times a second
+     */
+    public Ticker(Producer<byte[], byte[]> producer, String topic, int partitions, Clock clock, Duration interval,
+            Consumer<Exception> onRefused) {
         this.producer = producer;
         this.topic = topic;
         this.partitions = partitions;
         this.clock = clock;
+        this.onRefused = onRefused;
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "casewatch-ticker");
             t.setDaemon(true);
@@ -48,10 +61,25 @@ public final class Ticker implements AutoCloseable {
             for (int p = 0; p < partitions; p++) {
                 RecordHeaders h = new RecordHeaders();
                 h.add("casewatch.tick", TICK_KEY);
-                producer.send(new ProducerRecord<>(topic, p, now, TICK_KEY, new byte[0], h));
+                // The send's outcome arrives here, not from send() or flush(): a refused heartbeat is otherwise silent.
+                producer.send(new ProducerRecord<>(topic, p, now, TICK_KEY, new byte[0], h), (metadata, error) -> {
+                    if (error != null) {
+                        failed(error);
+                    }
+                });
             }
             producer.flush();
         } catch (RuntimeException e) {
+            failed(e);
+        }
+    }
+
+    private void failed(Exception e) {
+        if (e instanceof AuthorizationException || e instanceof AuthenticationException) {
+            if (refused.compareAndSet(false, true)) {
+                onRefused.accept(e);
+            }
+        } else if (!refused.get()) {
             LOG.warn("tick failed (deadlines wait for the next one): {}", e.toString());
         }
     }

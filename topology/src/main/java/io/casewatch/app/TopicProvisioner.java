@@ -13,8 +13,15 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 
 import io.casewatch.topology.Topics;
 
@@ -186,28 +193,75 @@ public final class TopicProvisioner {
     }
 
     /**
-     * The ACLs the application's principal needs, as {@code kafka-acls.sh} commands: read the inputs, write the
-     * outputs and the heartbeats, own its internal topics (changelogs; prefix = application.id), its consumer group
-     * and its transactional ids (exactly-once v2).
+     * The ACLs the application's principal needs, least privilege: read the inputs, write the outputs and the
+     * heartbeats, own its internal topics (changelogs; prefix = application.id), its consumer group and its
+     * transactional ids (exactly-once v2). Nothing on the cluster resource: producers with Write on a topic may be
+     * idempotent (KIP-679) and casewatch creates no topics outside its prefix (SecureBrokerIT runs on exactly these).
+     * The one source of {@link #acls} (printed by {@code casewatch topics}), of {@code topics --apply-acls} and of the
+     * start-up check of {@link Pipeline}.
      */
-    public static List<String> acls(Topics topics, String principal, String applicationId) {
-        String p = "kafka-acls.sh --bootstrap-server $BOOTSTRAP --command-config admin.properties --add --allow-principal " + principal;
-        List<String> out = new ArrayList<>();
+    public static List<AclBinding> aclBindings(Topics topics, String principal, String applicationId) {
+        List<AclBinding> out = new ArrayList<>();
         for (String t : List.of(topics.complaints().name(), topics.contacts().name(), topics.acks().name())) {
-            out.add(p + " --operation Read --operation Describe --topic " + t);
+            allow(out, principal, new ResourcePattern(ResourceType.TOPIC, t, PatternType.LITERAL), AclOperation.READ, AclOperation.DESCRIBE);
         }
-        out.add(p + " --operation Read --operation Write --operation Describe --topic " + topics.ticks().name());
+        allow(out, principal, new ResourcePattern(ResourceType.TOPIC, topics.ticks().name(), PatternType.LITERAL),
+                AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE);
         for (String t : topics.outputNames()) {
-            out.add(p + " --operation Write --operation Describe --topic " + t);
+            allow(out, principal, new ResourcePattern(ResourceType.TOPIC, t, PatternType.LITERAL), AclOperation.WRITE, AclOperation.DESCRIBE);
         }
         for (String t : topics.internalNames()) {
-            out.add(p + " --operation Read --operation Write --operation Describe --topic " + t);
+            allow(out, principal, new ResourcePattern(ResourceType.TOPIC, t, PatternType.LITERAL),
+                    AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE);
         }
-        out.add(p + " --operation All --resource-pattern-type prefixed --topic " + applicationId + "-");
-        out.add(p + " --operation Read --operation Describe --group " + applicationId);
-        out.add(p + " --operation Write --operation Describe --resource-pattern-type prefixed --transactional-id " + applicationId);
-        out.add(p + " --operation IdempotentWrite --operation DescribeConfigs --cluster");
+        allow(out, principal, new ResourcePattern(ResourceType.TOPIC, applicationId + "-", PatternType.PREFIXED), AclOperation.ALL);
+        allow(out, principal, new ResourcePattern(ResourceType.GROUP, applicationId, PatternType.LITERAL), AclOperation.READ, AclOperation.DESCRIBE);
+        // Exactly-once v2 producers are "<application.id>-<process id>-<thread index>": the dash keeps another
+        // application whose id merely starts with this one ("casewatch-replay") out.
+        allow(out, principal, new ResourcePattern(ResourceType.TRANSACTIONAL_ID, applicationId + "-", PatternType.PREFIXED),
+                AclOperation.WRITE, AclOperation.DESCRIBE);
         return out;
+    }
+
+    private static void allow(List<AclBinding> out, String principal, ResourcePattern pattern, AclOperation... ops) {
+        for (AclOperation op : ops) {
+            out.add(new AclBinding(pattern, new AccessControlEntry(principal, "*", op, AclPermissionType.ALLOW)));
+        }
+    }
+
+    /** {@link #aclBindings} as {@code kafka-acls.sh} commands, one per resource. */
+    public static List<String> acls(Topics topics, String principal, String applicationId) {
+        String p = "kafka-acls.sh --bootstrap-server $BOOTSTRAP --command-config admin.properties --add --allow-principal " + principal;
+        Map<ResourcePattern, List<AclOperation>> byResource = new java.util.LinkedHashMap<>();
+        for (AclBinding b : aclBindings(topics, principal, applicationId)) {
+            byResource.computeIfAbsent(b.pattern(), k -> new ArrayList<>()).add(b.entry().operation());
+        }
+        List<String> out = new ArrayList<>();
+        byResource.forEach((r, ops) -> {
+            StringBuilder line = new StringBuilder(p);
+            ops.forEach(op -> line.append(" --operation ").append(operationName(op)));
+            if (r.patternType() == PatternType.PREFIXED) {
+                line.append(" --resource-pattern-type prefixed");
+            }
+            line.append(switch (r.resourceType()) {
+                case TOPIC -> " --topic " + r.name();
+                case GROUP -> " --group " + r.name();
+                case TRANSACTIONAL_ID -> " --transactional-id " + r.name();
+                case CLUSTER -> " --cluster";
+                default -> throw new IllegalStateException("no kafka-acls.sh flag for " + r.resourceType());
+            });
+            out.add(line.toString());
+        });
+        return out;
+    }
+
+    /** kafka-acls.sh spells operations in camel case: IDEMPOTENT_WRITE is IdempotentWrite. */
+    static String operationName(AclOperation op) {
+        StringBuilder b = new StringBuilder();
+        for (String part : op.name().split("_")) {
+            b.append(part.charAt(0)).append(part.substring(1).toLowerCase(java.util.Locale.ROOT));
+        }
+        return b.toString();
     }
 
     private static void plan(String name, int partitions, short replication, Map<String, String> cfg, Set<String> existing,

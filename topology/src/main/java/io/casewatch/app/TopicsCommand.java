@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.streams.StreamsConfig;
 
 import picocli.CommandLine.Command;
@@ -25,7 +26,7 @@ import io.casewatch.topology.Topics;
  * prints, or writes, the ACLs the application's principal needs.
  */
 @Command(name = "topics", mixinStandardHelpOptions = true,
-        description = "Create or check casewatch's topics (partitions, replication, compaction, retention) and print the ACLs it needs.")
+        description = "Create or check casewatch's topics (partitions, replication, compaction, retention) and print (or apply) the ACLs it needs.")
 public final class TopicsCommand implements Callable<Integer> {
 
     @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (overrides file and environment).")
@@ -56,6 +57,9 @@ public final class TopicsCommand implements Callable<Integer> {
     @Option(names = "--acls-out", description = "Write the ACL commands to this file instead of printing them.")
     Path aclsOut;
 
+    @Option(names = "--apply-acls", description = "Also create the ACLs for --principal (needs a principal allowed to alter ACLs).")
+    boolean applyAcls;
+
     private final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
 
     @Override
@@ -68,19 +72,26 @@ public final class TopicsCommand implements Callable<Integer> {
         Properties streams = Pipeline.streamsProperties(cfg);
         Topics topics = Pipeline.settings(cfg).topics();
         List<TopicProvisioner.TopicSpec> specs = TopicProvisioner.specs(topics, partitions, replication, historyRetention);
+        String applicationId = streams.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
         List<String> problems;
         try (Admin admin = Admin.create(adminProperties(streams))) {
             if (!check) {
                 TopicProvisioner.apply(admin, specs).forEach(out::println);
             }
             problems = TopicProvisioner.check(admin, specs);
+            if (applyAcls && !check) {
+                // Creating an ACL that exists changes nothing: idempotent like the rest of the command.
+                List<AclBinding> bindings = TopicProvisioner.aclBindings(topics, principal, applicationId);
+                admin.createAcls(bindings).all().get();
+                out.println("applied " + bindings.size() + " ACLs for " + principal);
+            }
         }
         if (problems.isEmpty()) {
             out.println("all " + specs.size() + " topics are as expected");
         } else {
             problems.forEach(p -> out.println("PROBLEM " + p));
         }
-        List<String> acls = TopicProvisioner.acls(topics, principal, streams.getProperty(StreamsConfig.APPLICATION_ID_CONFIG));
+        List<String> acls = TopicProvisioner.acls(topics, principal, applicationId);
         if (aclsOut != null) {
             Files.write(aclsOut, acls, StandardCharsets.UTF_8);
             out.println("ACLs for " + principal + " written to " + aclsOut);
@@ -91,14 +102,16 @@ public final class TopicsCommand implements Callable<Integer> {
         return problems.isEmpty() ? 0 : 1;
     }
 
-    /** The admin client gets the bootstrap and the security settings of the configuration, nothing else. */
+    /**
+     * The admin client gets the bootstrap, the security settings and the config providers (secrets by reference) of
+     * the configuration, nothing else.
+     */
     private static Properties adminProperties(Properties streams) {
         Properties p = new Properties();
         streams.forEach((k, v) -> {
             String key = k.toString();
             String bare = key.startsWith(StreamsConfig.ADMIN_CLIENT_PREFIX) ? key.substring(StreamsConfig.ADMIN_CLIENT_PREFIX.length()) : key;
-            if (AdminClientConfig.configNames().contains(bare) && (bare.equals("bootstrap.servers") || bare.startsWith("security.")
-                    || bare.startsWith("sasl.") || bare.startsWith("ssl."))) {
+            if (Pipeline.isClientSetting(bare) && (AdminClientConfig.configNames().contains(bare) || bare.startsWith("config.providers."))) {
                 p.put(bare, v);
             }
         });

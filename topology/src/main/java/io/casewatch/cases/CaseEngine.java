@@ -161,6 +161,10 @@ public final class CaseEngine {
 
     /** Lifecycle steps kept for the compliance record: the first one (receipt) and the latest ones. */
     static final int MAX_STEPS = 64;
+    /** What {@link #reasonCode} puts in place of a reason that is not a code. */
+    public static final String WITHHELD_REASON = "FREE_TEXT_WITHHELD";
+    private static final java.util.regex.Pattern REASON_CODE = java.util.regex.Pattern.compile("[A-Z][A-Z0-9_]{0,63}");
+    private static final java.util.regex.Pattern DIGIT_RUN = java.util.regex.Pattern.compile("[0-9]{4}");
 
     private static void recordStep(CaseData c, String type, long t, String reason) {
         List<LifecycleStep> steps = c.getSteps();
@@ -171,7 +175,22 @@ public final class CaseEngine {
         if (steps.size() >= MAX_STEPS) {
             steps.remove(1);
         }
-        steps.add(new LifecycleStep(type, t, reason == null || reason.length() <= 64 ? reason : reason.substring(0, 64)));
+        steps.add(new LifecycleStep(type, t, reasonCode(reason)));
+    }
+
+    /**
+     * A lifecycle reason as casewatch keeps it (case state, its changelog, ComplianceRecord timelines): {@code reason} is
+     * meant for codes ({@code EXTERNAL_APPRAISAL}, {@code CFPB_TIMELY_EXPLANATION}), but producers may put free text
+     * there, with a customer's name or number in it. An upper-case code of at most 64 letters, digits and underscores,
+     * without a run of four digits (an account or phone number written as a code), is kept; anything else becomes
+     * {@link #WITHHELD_REASON}, so that the timeline still shows a reason was given (docs/decisions.md). Policies match
+     * their exclusion reasons on the event's own value, before this.
+     */
+    public static String reasonCode(String reason) {
+        if (reason == null) {
+            return null;
+        }
+        return REASON_CODE.matcher(reason).matches() && !DIGIT_RUN.matcher(reason).find() ? reason : WITHHELD_REASON;
     }
 
     private void open(CaseData c, ComplaintEvent e, long t) {
