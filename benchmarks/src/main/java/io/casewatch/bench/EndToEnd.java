@@ -11,6 +11,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.time.Instant;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import io.casewatch.schema.Alert;
+import io.casewatch.schema.AlertKind;
+import io.casewatch.schema.AlertStatus;
 import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -53,11 +62,18 @@ public final class EndToEnd {
     private EndToEnd() {
     }
 
+    /** Set to the peer-flink module's classpath to run the Flink peer side by side (built with {@code -Pflink}). */
+    public static final String FLINK_CLASSPATH_PROPERTY = "casewatch.flink.classpath";
+    private static Path DEFAULT_ONLY;
+
     public static void main(String[] args) throws Exception {
         int cases = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int partitions = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         Path work = Files.createTempDirectory("casewatch-e2e-");
+        DEFAULT_ONLY = work.resolve("default-only.json");
+        Files.writeString(DEFAULT_ONLY, "{\"replacePresets\": true, \"policies\": []}");
+        String flinkClasspath = System.getProperty(FLINK_CLASSPATH_PROPERTY);
         Topics topics = Topics.defaults();
         try (LocalBrokerProcess broker = LocalBrokerProcess.start();
                 Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
@@ -76,18 +92,30 @@ public final class EndToEnd {
                     inputs.add(new TopicPartition(t, p));
                 }
             }
+            // Two days before the last event: every task's stream time is past it, so casewatch has fired what is due.
+            Instant cutoff = Instant.ofEpochMilli(w.events().get(w.events().size() - 1).at()).minus(Duration.ofDays(2));
             List<Double> pass = new ArrayList<>();
             List<Double> cw = new ArrayList<>();
+            List<Double> flink = new ArrayList<>();
             Map<String, String> last = new LinkedHashMap<>();
             for (int run = 1; run <= runs; run++) {
                 pass.add(events / passthrough(bootstrap, topics, "bench-pass-" + run, work, admin, inputs));
                 Path state = work.resolve("cw-" + run);
                 String app = "bench-cw-" + run;
+                Map<TopicPartition, Long> alertsFrom = ends(admin, alertPartitions(topics, partitions));
                 Pipeline p = Pipeline.start(config(bootstrap, app, state), Clock.systemUTC(), 0);
                 long t0 = System.nanoTime();
                 awaitCaughtUp(admin, app, inputs);
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 cw.add(events / seconds);
+                long[] breaches = breaches(bootstrap, alertsFrom, ends(admin, alertPartitions(topics, partitions)), cutoff);
+                last.put("casewatch breaches with a deadline by " + cutoff + " (first response, resolution)",
+                        breaches[0] + ", " + breaches[1] + " = " + (breaches[0] + breaches[1]));
+                if (flinkClasspath != null) {
+                    String[] peer = flinkPeer(flinkClasspath, bootstrap, cutoff, work.resolve("flink-" + run), run);
+                    flink.add(Double.parseDouble(peer[0]));
+                    last.put("Flink peer breaches with a deadline by " + cutoff + " (first response, resolution)", peer[1]);
+                }
                 long entries = 0;
                 try (var it = p.streams().store(StoreQueryParameters.fromNameAndType("case-store",
                         QueryableStoreTypes.<String, Object>keyValueStore())).all()) {
@@ -107,12 +135,17 @@ public final class EndToEnd {
                 if (run == runs) {
                     last.put("restore into an empty state folder", restore(bootstrap, app, work.resolve("restore")));
                 }
-                System.out.printf("run %d: passthrough %.0f events/s, casewatch %.0f events/s%n", run, pass.get(run - 1), cw.get(run - 1));
+                System.out.printf("run %d: passthrough %.0f events/s, casewatch %.0f events/s%s%n", run, pass.get(run - 1), cw.get(run - 1),
+                        flink.isEmpty() ? "" : String.format(", Flink peer %.0f events/s", flink.get(run - 1)));
             }
             double pm = median(pass);
             double cm = median(cw);
             System.out.printf("%n| system | events/s (median of %d) |%n|---|---|%n| passthrough (EOS v2) | %.0f |%n| casewatch (EOS v2) | %.0f |%n"
                     + "| ratio | %.2f |%n", runs, pm, cm, cm / pm);
+            if (!flink.isEmpty()) {
+                double fm = median(flink);
+                System.out.printf("| Flink peer (EOS, RocksDB) | %.0f |%n| casewatch / Flink peer | %.2f |%n", fm, cm / fm);
+            }
             last.forEach((k, v) -> System.out.printf("%s: %s%n", k, v));
         } finally {
             deleteQuietly(work);
@@ -125,6 +158,11 @@ public final class EndToEnd {
         flags.put(StreamsConfig.APPLICATION_ID_CONFIG, app);
         flags.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
         flags.put(AppConfig.HTTP_PORT, "0");
+        // No heartbeats: "now" in the middle of a history turns the rest of it into late data. DEFAULT only and no
+        // storm folding, so the breaches can be counted against the Flink peer's (which knows only DEFAULT).
+        flags.put(AppConfig.TICK, "PT0S");
+        flags.put(AppConfig.POLICIES_FILE, DEFAULT_ONLY.toString());
+        flags.put(AppConfig.STORM_CAP, "1000000");
         return AppConfig.load(null, Map.of(), flags);
     }
 
@@ -152,6 +190,91 @@ public final class EndToEnd {
             producer.flush();
         }
         return w.events().size() / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    private static List<TopicPartition> alertPartitions(Topics topics, int partitions) {
+        List<TopicPartition> out = new ArrayList<>();
+        for (String t : List.of(topics.l1().name(), topics.l2().name(), topics.l3().name())) {
+            for (int p = 0; p < partitions; p++) {
+                out.add(new TopicPartition(t, p));
+            }
+        }
+        return out;
+    }
+
+    private static Map<TopicPartition, Long> ends(Admin admin, List<TopicPartition> parts) throws Exception {
+        Map<TopicPartition, Long> out = new HashMap<>();
+        admin.listOffsets(parts.stream().collect(java.util.stream.Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()))).all().get()
+                .forEach((tp, o) -> out.put(tp, o.offset()));
+        return out;
+    }
+
+    /**
+     * The first-response and resolution breaches one casewatch run published (between two sets of offsets), first
+     * episode only, deadline at or before the cutoff: what the Flink peer computes (it never times a reopened case).
+     */
+    private static long[] breaches(String bootstrap, Map<TopicPartition, Long> from, Map<TopicPartition, Long> to, Instant cutoff) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        long[] n = new long[2];
+        try (KafkaConsumer<String, Alert> c = new KafkaConsumer<>(p, new StringDeserializer(), io.casewatch.schema.serde.Serdes.ALERT.deserializer())) {
+            c.assign(from.keySet());
+            from.forEach(c::seek);
+            while (from.keySet().stream().anyMatch(tp -> c.position(tp) < to.get(tp))) {
+                for (ConsumerRecord<String, Alert> r : c.poll(Duration.ofMillis(200))) {
+                    Alert a = r.value();
+                    if (r.offset() >= to.get(new TopicPartition(r.topic(), r.partition())) || a.getStatus() != AlertStatus.OPEN
+                            || a.getEpisode() != 1 || a.getDeadline() == null || a.getDeadline().isAfter(cutoff)) {
+                        continue;
+                    }
+                    if (a.getKind() == AlertKind.FIRST_RESPONSE_BREACH) {
+                        n[0]++;
+                    } else if (a.getKind() == AlertKind.RESOLUTION_BREACH) {
+                        n[1]++;
+                    }
+                }
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Runs the Flink peer (its own JVM and classpath) bounded over the same input topics; returns its events/s (Flink's
+     * net job time) and its alert counts as it prints them.
+     */
+    private static String[] flinkPeer(String classpath, String bootstrap, Instant cutoff, Path runDir, int run) throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = List.of(javaBin, "-Xmx3g", "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.casewatch", "-cp", classpath,
+                "io.casewatch.peer.FlinkPeerJob", "--bootstrap-servers", bootstrap, "--cutoff", cutoff.toString(),
+                "--run-dir", runDir.toString(), "--group-id", "bench-flink-" + run, "--alerts-topic", "peer.flink.alerts." + run,
+                "--merchant-days-topic", "peer.flink.merchant-days." + run, "--state", "rocksdb", "--parallelism", "2");
+        Process proc = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String rate = null;
+        String alerts = null;
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(proc.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+            String line;
+            java.util.regex.Pattern eps = java.util.regex.Pattern.compile("flink-peer: .* ([0-9,]+) events/s");
+            java.util.regex.Pattern al = java.util.regex.Pattern.compile("flink-peer: [0-9]+ alerts \\(([0-9]+) FIRST_RESPONSE_BREACH, ([0-9]+) RESOLUTION_BREACH\\)");
+            while ((line = out.readLine()) != null) {
+                var m = eps.matcher(line);
+                if (m.find()) {
+                    rate = m.group(1).replace(",", "");
+                    System.out.println(line);
+                }
+                var a = al.matcher(line);
+                if (a.find()) {
+                    long f = Long.parseLong(a.group(1));
+                    long r = Long.parseLong(a.group(2));
+                    alerts = f + ", " + r + " = " + (f + r);
+                    System.out.println(line);
+                }
+            }
+        }
+        if (proc.waitFor() != 0 || rate == null || alerts == null) {
+            throw new IllegalStateException("the Flink peer failed (exit " + proc.exitValue() + ")");
+        }
+        return new String[] {rate, alerts};
     }
 
     /** Seconds from start until the passthrough has committed the end of every input partition. */
