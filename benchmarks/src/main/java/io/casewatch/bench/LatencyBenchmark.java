@@ -93,8 +93,10 @@ public final class LatencyBenchmark {
                 while (pipeline.streams().state() != org.apache.kafka.streams.KafkaStreams.State.RUNNING) {
                     LockSupport.parkNanos(20_000_000L);
                 }
-                Thread reader = new Thread(() -> read(bootstrap, topics, reading, deadline, event), "latency-reader");
+                java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
+                Thread reader = new Thread(() -> read(bootstrap, topics, reading, ready, deadline, event), "latency-reader");
                 reader.start();
+                ready.await();
                 long sent = feed(bootstrap, topics, rate, seconds);
                 // Drain: the last cases' deadlines fall 20 s after their OPENED.
                 long until = System.nanoTime() + Duration.ofSeconds(40).toNanos();
@@ -186,14 +188,21 @@ public final class LatencyBenchmark {
         }
     }
 
-    private static void read(String bootstrap, Topics topics, AtomicBoolean reading, List<long[]> deadline, List<long[]> event) {
+    private static void read(String bootstrap, Topics topics, AtomicBoolean reading, java.util.concurrent.CountDownLatch ready,
+            List<long[]> deadline, List<long[]> event) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "latency-reader");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         try (KafkaConsumer<String, Alert> c = new KafkaConsumer<>(p, new StringDeserializer(), Serdes.ALERT.deserializer())) {
-            c.subscribe(List.of(topics.l1().name(), topics.l2().name(), topics.l3().name()));
+            // Assigned, not subscribed: a group join would hold the first alerts back for seconds and time the reader.
+            List<org.apache.kafka.common.TopicPartition> parts = new ArrayList<>();
+            for (String t : List.of(topics.l1().name(), topics.l2().name(), topics.l3().name())) {
+                c.partitionsFor(t).forEach(i -> parts.add(new org.apache.kafka.common.TopicPartition(t, i.partition())));
+            }
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            parts.forEach(c::position);
+            ready.countDown();
             while (reading.get()) {
                 for (ConsumerRecord<String, Alert> r : c.poll(Duration.ofMillis(50))) {
                     long now = System.currentTimeMillis();

@@ -16,7 +16,7 @@ public enum StoreKind {
 
     public <K, V> StoreBuilder<KeyValueStore<K, V>> keyValue(String name, Serde<K> keys, Serde<V> values) {
         if (this == DURABLE) {
-            return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keys, values);
+            return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keys, values).withCachingEnabled();
         }
         return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), keys, values).withLoggingDisabled();
     }
