@@ -165,6 +165,9 @@ public final class EndToEnd {
         flags.put(AppConfig.TICK, "PT0S");
         flags.put(AppConfig.POLICIES_FILE, DEFAULT_ONLY.toString());
         flags.put(AppConfig.STORM_CAP, "1000000");
+        // -Dbench.set.<key>=<value>: any casewatch or Kafka setting for the casewatch runs (e.g. commit.interval.ms).
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench.set."))
+                .forEach(k -> flags.put(k.substring("bench.set.".length()), System.getProperty(k)));
         return AppConfig.load(null, Map.of(), flags);
     }
 
