@@ -41,6 +41,8 @@ class DefectHandlerTest {
         Properties p = Pipeline.streamsProperties(AppConfig.load(null, Map.of(), Map.of("bootstrap.servers", "unused:9092")));
         p.put(DefectHandler.COUNTERS_CONFIG, counters);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir("handled"));
+        // The test driver's clock does not move by itself: a task idling for its empty partitions would wait forever.
+        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 0L);
         return p;
     }
 
