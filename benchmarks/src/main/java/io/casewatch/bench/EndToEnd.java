@@ -135,7 +135,7 @@ public final class EndToEnd {
                 last.put("state bytes", Long.toString(bytes));
                 last.put("state bytes per case", entries == 0 ? "-" : Long.toString(bytes / entries));
                 if (run == runs) {
-                    last.put("restore into an empty state folder", restore(bootstrap, app, work.resolve("restore")));
+                    last.put("restore into an empty state folder", restore(config(bootstrap, app, work.resolve("restore"))));
                 }
                 System.out.printf("run %d: passthrough %.0f events/s, casewatch %.0f events/s%s%n", run, pass.get(run - 1), cw.get(run - 1),
                         flink.isEmpty() ? "" : String.format(", Flink peer %.0f events/s", flink.get(run - 1)));
@@ -305,11 +305,10 @@ public final class EndToEnd {
     }
 
     /**
-     * A new instance of {@code app} with an empty state folder: seconds until it is RUNNING, and records restored
-     * from the changelogs on the way.
+     * A new instance with this configuration (an empty state folder): seconds until it is RUNNING, and records
+     * restored from the changelogs on the way.
      */
-    private static String restore(String bootstrap, String app, Path state) throws Exception {
-        AppConfig cfg = config(bootstrap, app, state);
+    static String restore(AppConfig cfg) throws Exception {
         KafkaStreams s = new KafkaStreams(io.casewatch.topology.CasewatchTopology.build(Pipeline.settings(cfg)), Pipeline.streamsProperties(cfg));
         java.util.concurrent.atomic.AtomicLong restored = new java.util.concurrent.atomic.AtomicLong();
         s.setGlobalStateRestoreListener(new org.apache.kafka.streams.processor.StateRestoreListener() {
@@ -330,12 +329,12 @@ public final class EndToEnd {
         s.start();
         try {
             while (s.state() != KafkaStreams.State.RUNNING) {
-                if (System.nanoTime() - t0 > Duration.ofMinutes(10).toNanos()) {
-                    throw new IllegalStateException("not RUNNING after 10 minutes: " + s.state());
+                if (System.nanoTime() - t0 > Duration.ofMinutes(30).toNanos()) {
+                    throw new IllegalStateException("not RUNNING after 30 minutes: " + s.state());
                 }
                 Thread.sleep(20);
             }
-            return String.format("%.1f s for %d changelog records", (System.nanoTime() - t0) / 1e9, restored.get());
+            return String.format("%.1f s for %,d changelog records", (System.nanoTime() - t0) / 1e9, restored.get());
         } finally {
             s.close(org.apache.kafka.streams.CloseOptions.groupMembershipOperation(
                     org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP));

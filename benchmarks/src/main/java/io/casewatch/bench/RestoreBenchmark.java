@@ -80,7 +80,7 @@ public final class RestoreBenchmark {
                     cases, written[0], written[1], (double) written[1] / cases, written[2] / 1e9);
             for (int run = 1; run <= 2; run++) {
                 Path state = work.resolve("restore-" + run);
-                String r = restore(bootstrap, state);
+                String r = EndToEnd.restore(config(bootstrap, state));
                 System.out.printf("restore %d into an empty state folder: %s; state folder %,d bytes%n", run, r, size(state));
             }
         } finally {
@@ -154,34 +154,6 @@ public final class RestoreBenchmark {
             producer.flush();
         }
         return new long[] {records, bytes, System.nanoTime() - t0};
-    }
-
-    private static String restore(String bootstrap, Path state) throws Exception {
-        AppConfig cfg = config(bootstrap, state);
-        KafkaStreams s = new KafkaStreams(CasewatchTopology.build(Pipeline.settings(cfg)), Pipeline.streamsProperties(cfg));
-        AtomicLong restored = new AtomicLong();
-        s.setGlobalStateRestoreListener(new StateRestoreListener() {
-            @Override
-            public void onRestoreStart(TopicPartition tp, String store, long start, long end) {
-            }
-
-            @Override
-            public void onBatchRestored(TopicPartition tp, String store, long batchEnd, long n) {
-                restored.addAndGet(n);
-            }
-
-            @Override
-            public void onRestoreEnd(TopicPartition tp, String store, long total) {
-            }
-        });
-        long t0 = System.nanoTime();
-        s.start();
-        try {
-            awaitRunning(s, Duration.ofMinutes(30));
-            return String.format("%.1f s for %,d changelog records", (System.nanoTime() - t0) / 1e9, restored.get());
-        } finally {
-            s.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
-        }
     }
 
     private static void awaitRunning(KafkaStreams s, Duration max) throws InterruptedException {

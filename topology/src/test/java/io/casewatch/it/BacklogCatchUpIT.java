@@ -79,10 +79,7 @@ class BacklogCatchUpIT {
             awaitCaughtUp(admin, appId, Duration.ofSeconds(180));
             // Let heartbeats stamped "now" move stream time well past every deadline of the backlog.
             long ticksBefore = pipeline.settings().counters().ticks();
-            long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (pipeline.settings().counters().ticks() < ticksBefore + 12 && System.nanoTime() < until) {
-                Thread.onSpinWait();
-            }
+            ItSupport.awaitUpTo(Duration.ofSeconds(60), () -> pipeline.settings().counters().ticks() >= ticksBefore + 12);
             assertThat(pipeline.settings().counters().ticks()).isGreaterThanOrEqualTo(ticksBefore + 12);
             assertThat(pipeline.settings().counters().accepted()).isEqualTo(3L * CASES);
         }
@@ -98,15 +95,14 @@ class BacklogCatchUpIT {
         }
         Map<TopicPartition, Long> ends = admin.listOffsets(parts.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
                 .all().get().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(appId).partitionsToOffsetAndMetadata().get();
-            if (parts.stream().allMatch(tp -> committed.containsKey(tp) && committed.get(tp).offset() >= ends.get(tp))) {
-                return;
+        ItSupport.await(timeout, () -> "the application catching up with the backlog", () -> {
+            try {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(appId).partitionsToOffsetAndMetadata().get();
+                return parts.stream().allMatch(tp -> committed.containsKey(tp) && committed.get(tp).offset() >= ends.get(tp));
+            } catch (Exception e) {
+                return false;
             }
-            Thread.onSpinWait();
-        }
-        throw new AssertionError("the application did not catch up with the backlog within " + timeout);
+        });
     }
 
     private static List<Alert> readAlerts() {

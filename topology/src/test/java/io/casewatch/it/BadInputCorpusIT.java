@@ -274,11 +274,6 @@ class BadInputCorpusIT {
     }
 
     private static void await(Duration max, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                return; // the assertions that follow say what is missing
-            }
-        }
+        ItSupport.awaitUpTo(max, condition); // the assertions that follow say what is missing
     }
 }

@@ -441,12 +441,6 @@ class FaultToleranceIT {
     }
 
     private static void await(Duration max, BooleanSupplier condition, java.util.function.Supplier<String> what) {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + max + ": " + what.get());
-            }
-            LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
-        }
+        ItSupport.await(max, what, condition);
     }
 }

@@ -1,6 +1,7 @@
 package io.casewatch.it;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -59,5 +60,24 @@ final class ItSupport {
         KafkaConsumer<String, Alert> c = new KafkaConsumer<>(p, new StringDeserializer(), Serdes.ALERT.deserializer());
         c.subscribe(List.of(TOPICS.l1().name(), TOPICS.l2().name(), TOPICS.l3().name()));
         return c;
+    }
+
+    /** Polls {@code condition} until it holds; fails, saying what was awaited, once {@code max} has passed. */
+    static void await(Duration max, java.util.function.Supplier<String> what, java.util.function.BooleanSupplier condition) {
+        if (!awaitUpTo(max, condition)) {
+            throw new AssertionError("not within " + max + ": " + what.get());
+        }
+    }
+
+    /** Polls {@code condition} until it holds or {@code max} has passed; the caller's assertions say what is missing. */
+    static boolean awaitUpTo(Duration max, java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+        }
+        return true;
     }
 }

@@ -331,13 +331,7 @@ class OperationsSurfaceIT {
         return new String(out, StandardCharsets.UTF_8);
     }
 
-    private static void await(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.sleep(200); // polling interval of a condition wait, not a guess at how long something takes
-        }
+    private static void await(Duration timeout, String what, BooleanSupplier condition) {
+        ItSupport.await(timeout, () -> what, condition);
     }
 }

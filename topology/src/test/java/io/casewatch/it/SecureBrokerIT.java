@@ -348,13 +348,7 @@ class SecureBrokerIT {
     }
 
     /** Checks the condition until it holds (every 50 ms at most), failing after {@code max}. */
-    private static void await(Duration max, String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + max + ": " + what);
-            }
-            Thread.sleep(50);
-        }
+    private static void await(Duration max, String what, BooleanSupplier condition) {
+        ItSupport.await(max, () -> what, condition);
     }
 }
