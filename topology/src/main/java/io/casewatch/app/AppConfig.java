@@ -29,6 +29,11 @@ public final class AppConfig {
 
     public static final String ENV_PREFIX = "CASEWATCH_";
     public static final String ENV_KAFKA_PREFIX = "CASEWATCH_KAFKA_";
+    /**
+     * Variables of the {@code ./casewatch} launcher, not configuration: without this set the documented
+     * {@code CASEWATCH_JAVA_OPTS=-Xmx4g ./casewatch replay ...} failed as an unknown key {@code casewatch.java.opts}.
+     */
+    public static final Set<String> LAUNCHER_VARIABLES = Set.of("CASEWATCH_JAVA_OPTS", "CASEWATCH_REBUILD");
 
     public static final String POLICIES_FILE = "casewatch.policies.file";
     public static final String PHRASES_DIR = "casewatch.phrases.dir";
@@ -110,7 +115,7 @@ public final class AppConfig {
         Set<String> seen = new HashSet<>();
         for (Map.Entry<String, String> e : env.entrySet()) {
             String name = e.getKey();
-            if (!name.startsWith(ENV_PREFIX)) {
+            if (!name.startsWith(ENV_PREFIX) || LAUNCHER_VARIABLES.contains(name)) {
                 continue;
             }
             String key = name.startsWith(ENV_KAFKA_PREFIX)

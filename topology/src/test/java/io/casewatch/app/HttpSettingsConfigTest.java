@@ -41,4 +41,13 @@ class HttpSettingsConfigTest {
                 .hasMessageContaining("at least 16");
         assertThatThrownBy(() -> AppConfig.load(null, Map.of(), Map.of("casewatch.http.tokn", "x"))).hasMessageContaining("casewatch.http.tokn");
     }
+
+    @Test
+    void launcherVariablesAreNotConfigurationKeys() {
+        AppConfig config = AppConfig.load(null, Map.of("CASEWATCH_JAVA_OPTS", "-Xmx4g", "CASEWATCH_REBUILD", "1",
+                "CASEWATCH_HTTP_PORT", "9"), Map.of());
+        assertThat(Pipeline.httpSettings(config, 8080).port()).isEqualTo(9);
+        assertThatThrownBy(() -> AppConfig.load(null, Map.of("CASEWATCH_JAVA_OPTZ", "-Xmx4g"), Map.of()))
+                .hasMessageContaining("casewatch.java.optz");
+    }
 }
