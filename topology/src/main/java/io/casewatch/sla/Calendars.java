@@ -37,7 +37,16 @@ public final class Calendars {
         this.byId = Map.copyOf(byId);
     }
 
+    /** The shipped calendars, read once: each builds its {@link DayTable} on first use, which is worth sharing. */
     public static Calendars presets() {
+        return Presets.INSTANCE;
+    }
+
+    private static final class Presets {
+        static final Calendars INSTANCE = readPresets();
+    }
+
+    private static Calendars readPresets() {
         Map<String, BusinessCalendar> map = new LinkedHashMap<>();
         for (String id : PRESETS) {
             String path = "/casewatch/calendars/" + id + ".json";

@@ -25,6 +25,8 @@ public final class ClockMath {
     private static final long DAY = 86_400_000L;
     /** No deadline lies further out than this: a bound on the walk, not a business rule. */
     private static final int MAX_DAYS_WALKED = 20 * 366;
+    /** An answer the {@link DayTable} cannot give: walk instead. */
+    private static final long BEYOND_TABLE = Long.MIN_VALUE;
 
     private ClockMath() {
     }
@@ -40,6 +42,10 @@ public final class ClockMath {
         long received = afterHoursRollsToNextBusinessDay ? nextBusinessInstant(cal, receivedAt) : receivedAt;
         if (!budget.dayBased()) {
             return received;
+        }
+        DayTable table = cal.table();
+        if (table.covers(received)) {
+            return table.dayStart(table.dayOf(received) + 1);
         }
         LocalDate day = Instant.ofEpochMilli(received).atZone(cal.zone()).toLocalDate();
         return startOfDay(day.plusDays(1), cal.zone());
@@ -79,6 +85,59 @@ public final class ClockMath {
      * open pause is reached first.
      */
     public static long runOut(TimeBasis basis, BusinessCalendar cal, long start, long need, List<Interval> pauses) {
+        if (need > 0 && isBusinessBasis(basis)) {
+            long r = runOutByTable(basis, cal.table(), start, need, merge(pauses));
+            if (r != BEYOND_TABLE) {
+                return r;
+            }
+        }
+        return runOutByWalking(basis, cal, start, need, pauses);
+    }
+
+    private static boolean isBusinessBasis(TimeBasis basis) {
+        return basis == TimeBasis.BUSINESS_DAYS || basis == TimeBasis.BUSINESS_HOURS;
+    }
+
+    /** {@link #runOut} from running totals: the counted time between pauses is a difference of two totals. */
+    private static long runOutByTable(TimeBasis basis, DayTable table, long start, long need, List<Interval> merged) {
+        if (!table.covers(start)) {
+            return BEYOND_TABLE;
+        }
+        long cursor = start;
+        long remaining = need;
+        for (Interval p : merged) {
+            if (p.to() <= cursor) {
+                continue;
+            }
+            if (p.from() > cursor) {
+                long before = table.total(basis, cursor);
+                long available = table.total(basis, p.from()) - before;
+                if (available >= remaining) {
+                    return reachOrBeyond(table, basis, before + remaining);
+                }
+                if (!table.covers(p.from())) {
+                    return BEYOND_TABLE;
+                }
+                remaining -= available;
+            }
+            if (p.isOpen()) {
+                return NEVER;
+            }
+            cursor = Math.max(cursor, p.to());
+            if (!table.covers(cursor)) {
+                return BEYOND_TABLE;
+            }
+        }
+        return reachOrBeyond(table, basis, table.total(basis, cursor) + remaining);
+    }
+
+    private static long reachOrBeyond(DayTable table, TimeBasis basis, long target) {
+        long t = table.reach(basis, target);
+        return t == Long.MIN_VALUE ? BEYOND_TABLE : t;
+    }
+
+    /** The reference walk, one window (business day or opening hours) at a time; also beyond the {@link DayTable}. */
+    static long runOutByWalking(TimeBasis basis, BusinessCalendar cal, long start, long need, List<Interval> pauses) {
         List<Interval> merged = merge(pauses);
         long remaining = need;
         long[] w = firstWindow(basis, cal, start);
@@ -125,6 +184,28 @@ public final class ClockMath {
         if (until <= start) {
             return 0;
         }
+        if (isBusinessBasis(basis)) {
+            DayTable table = cal.table();
+            if (table.covers(start) && table.covers(until)) {
+                long total = table.total(basis, until) - table.total(basis, start);
+                for (Interval p : merge(pauses)) {
+                    long from = Math.max(p.from(), start);
+                    long to = Math.min(p.to(), until);
+                    if (from < to) {
+                        total -= table.total(basis, to) - table.total(basis, from);
+                    }
+                }
+                return total;
+            }
+        }
+        return countedByWalking(basis, cal, start, until, pauses);
+    }
+
+    /** The reference walk of {@link #counted}; also beyond the {@link DayTable}. */
+    static long countedByWalking(TimeBasis basis, BusinessCalendar cal, long start, long until, List<Interval> pauses) {
+        if (until <= start) {
+            return 0;
+        }
         List<Interval> merged = merge(pauses);
         long total = 0;
         long[] w = firstWindow(basis, cal, start);
@@ -154,6 +235,19 @@ public final class ClockMath {
                 : runOut(budget.basis(), cal, start, budgetMillis(budget, cal, start), pauses);
         if (raw == NEVER || !budget.dayBased()) {
             return raw;
+        }
+        DayTable table = cal.table();
+        if (table.covers(raw)) {
+            int day = table.dayOf(raw);
+            int lastDay = raw == table.dayStart(day) && table.startsAtMidnight(day) && raw > start ? day - 1 : day;
+            if (rollToBusinessDay) {
+                while (lastDay >= 0 && lastDay < table.days() && !table.isBusinessDay(lastDay)) {
+                    lastDay++;
+                }
+            }
+            if (lastDay >= 0 && lastDay < table.days()) {
+                return table.dayStart(lastDay + 1);
+            }
         }
         ZoneId zone = cal.zone();
         ZonedDateTime z = Instant.ofEpochMilli(raw).atZone(zone);
@@ -199,6 +293,16 @@ public final class ClockMath {
      * its last business day" (SPEC section 4, STATUTORY_BREACH).
      */
     public static long lastBusinessDayStart(BusinessCalendar cal, long deadline) {
+        DayTable table = cal.table();
+        if (table.covers(deadline - 1)) {
+            int day = table.dayOf(deadline - 1);
+            while (day >= 0 && !table.isBusinessDay(day)) {
+                day--;
+            }
+            if (day >= 0) {
+                return Math.min(table.opens(day), deadline);
+            }
+        }
         ZonedDateTime z = Instant.ofEpochMilli(deadline - 1).atZone(cal.zone());
         LocalDate day = z.toLocalDate();
         for (int i = 0; i < MAX_DAYS_WALKED && !cal.isBusinessDay(day); i++) {
@@ -210,6 +314,17 @@ public final class ClockMath {
 
     /** Business days between two instants: business days whose local date lies after {@code from}'s and up to {@code to}'s. */
     public static int businessDaysBetween(BusinessCalendar cal, long from, long to) {
+        DayTable table = cal.table();
+        if (table.covers(from) && table.covers(to)) {
+            int a = table.dayOf(from);
+            int b = table.dayOf(to);
+            if (b <= a) {
+                return 0;
+            }
+            if (b - a <= MAX_DAYS_WALKED) {
+                return table.businessDaysBefore(b + 1) - table.businessDaysBefore(a + 1);
+            }
+        }
         LocalDate a = Instant.ofEpochMilli(from).atZone(cal.zone()).toLocalDate();
         LocalDate b = Instant.ofEpochMilli(to).atZone(cal.zone()).toLocalDate();
         int n = 0;
