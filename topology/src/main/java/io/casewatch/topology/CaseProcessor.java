@@ -63,6 +63,8 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
     private PipelineMetrics.CaseGauges gauges = PipelineMetrics.CaseGauges.NONE;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, CaseData> cases;
+    private DecodedCases decoded;
+    private final int decodedCases;
     private KeyValueStore<Bytes, byte[]> timers;
     private KeyValueStore<String, Long> meta;
     private long lastWatermark = Long.MIN_VALUE;
@@ -92,8 +94,9 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
     }
 
     CaseProcessor(CaseEngine engine, Duration grace, Duration punctuateEvery, Sinks sinks, IntakeCounters counters, PipelineMetrics metrics,
-            Duration orphanGrace) {
+            Duration orphanGrace, int decodedCases) {
         this.metrics = metrics;
+        this.decodedCases = decodedCases;
         this.orphans = new OrphanHold(orphanGrace, sinks.deadLetters(), counters);
         this.engine = engine;
         this.grace = grace;
@@ -107,7 +110,7 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, Object, Object, Object> get() {
-                return new CaseProcessor(engine, grace, punctuateEvery, sinks, counters, metrics, orphanGrace);
+                return new CaseProcessor(engine, grace, punctuateEvery, sinks, counters, metrics, orphanGrace, stores.decodedCases());
             }
 
             @Override
@@ -125,6 +128,7 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
         this.cases = context.getStateStore(CASES);
+        this.decoded = new DecodedCases(cases, decodedCases);
         this.timers = context.getStateStore(TIMERS);
         this.meta = context.getStateStore(META);
         this.partition = context.taskId().partition();
@@ -165,7 +169,7 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
         if (isOpening(in)) {
             openedTime = Math.max(openedTime, in.occurredAt());
         }
-        CaseData stored = cases.get(caseId);
+        CaseData stored = decoded.get(caseId);
         CaseData c = stored == null ? CaseEngine.newCase(caseId, in.occurredAt()) : stored;
         if (!engine.markSeen(c, in.eventId())) {
             counters.duplicate();
@@ -262,12 +266,12 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
         long waiting = Long.MAX_VALUE;
         for (Bytes key : due) {
             String caseId = caseIdOf(key);
-            CaseData c = cases.get(caseId);
+            CaseData c = decoded.get(caseId);
             if (c != null && !c.getOpened()) {
                 if (openedTime >= orphans.dueAt(caseId, c.getFirstSeenAt())) {
                     timers.delete(key);
                     orphans.expire(caseId, streamTime);
-                    cases.delete(caseId);
+                    decoded.delete(caseId);
                 } else {
                     // The OPENED events are not read that far yet: the entry stays and is looked at again (read only)
                     // at every punctuation until they are, or until the OPENED moves it.
@@ -349,12 +353,12 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
         if (!c.getOpened()) {
             // Not a case until OPENED: no status for dashboards, no gauges, no facts; only the orphan deadline.
             reschedule(c, orphans.dueAt(c.getCaseId(), c.getFirstSeenAt()));
-            cases.put(c.getCaseId(), c);
+            decoded.put(c);
             return settled;
         }
         reschedule(c, settled.nextDue());
         List<MerchantFact> facts = CaseFacts.of(c, settled.views(), alerts, firedUpTo, engine.policies().merchantZone(c.getMerchantId()));
-        cases.put(c.getCaseId(), c);
+        decoded.put(c);
         gauges.update(settled.status());
         context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(c.getCaseId(), settled.status(), now),
                 sinks.status());

@@ -14,6 +14,15 @@ public enum StoreKind {
     DURABLE,
     IN_MEMORY;
 
+    /**
+     * How many cases a task keeps decoded ({@link DecodedCases}): a bounded few with durable stores, whose state lives
+     * on disk; with in-memory stores the state is all in the heap already, and a decoded copy of every case about
+     * doubles it, for a replay that decodes no case twice.
+     */
+    public int decodedCases() {
+        return this == DURABLE ? 10_000 : 1 << 20;
+    }
+
     public <K, V> StoreBuilder<KeyValueStore<K, V>> keyValue(String name, Serde<K> keys, Serde<V> values) {
         if (this == DURABLE) {
             return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keys, values).withCachingEnabled();
