@@ -219,6 +219,8 @@ final class PlanRunner implements AutoCloseable {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "casewatch-replay");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "replay:9092");
+        // As run sets it (Kafka 5.0's default); left unset, every store context logged a warning.
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         this.mock = new MockProcessorContext<>(props);
         List<Node> processors = new ArrayList<>();
         for (Object n : plan.nodes()) {

@@ -213,6 +213,8 @@ public final class Replay {
             Properties props = new Properties();
             props.put(StreamsConfig.APPLICATION_ID_CONFIG, "casewatch-replay");
             props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "replay:9092");
+        // As run sets it (Kafka 5.0's default); left unset, every store context logged a warning.
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
             props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
             props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
             driver = new TopologyTestDriver(CasewatchTopology.build(settings), props, Instant.EPOCH);
