@@ -76,18 +76,57 @@ public final class MerchantStatsProcessor implements Processor<String, MerchantF
     private long nextLiveAt = Long.MIN_VALUE;
     /** Merchant-days changed since the last live emission; in memory only, as live values are advisory. */
     private final Map<String, TreeSet<Integer>> dirty = new TreeMap<>();
-    /** Decoded day aggregates, most recently used last; the store holds the truth, this saves decoding it again. */
-    private final Map<Bytes, DayAggregate> decoded = new java.util.LinkedHashMap<>(1 << 12, 0.75f, true) {
+    /**
+     * Each merchant's day aggregates, decoded, as the DAYS store holds them (same days, same order): a window reads
+     * them here rather than ranging over the store on every emission. Filled from the store on a merchant's first
+     * use after {@code init()}, kept in step with every put and delete of DAYS, and dropped for the least recently
+     * used merchants beyond {@link #DECODED_DAYS} days in all (by default); the store holds the truth.
+     */
+    private final java.util.LinkedHashMap<String, MerchantDays> mirror = new java.util.LinkedHashMap<>(1 << 8, 0.75f, true);
+    private int mirroredDays;
+    private final int decodedDays;
+    private static final int DECODED_DAYS = 20_000;
+    /**
+     * The window start of each LATEST entry (epoch millis, {@link Long#MIN_VALUE} when there is none), so that an
+     * emission need not read and decode the stored record to learn whether it is newer. Filled from the store on
+     * first use after {@code init()}, kept in step with every put.
+     */
+    private final Map<String, Long> latestStart = new java.util.LinkedHashMap<>(1 << 8, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Bytes, DayAggregate> eldest) {
-            return size() > DECODED_DAYS;
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > LATEST_STARTS;
         }
     };
-    private static final int DECODED_DAYS = 20_000;
+    private static final int LATEST_STARTS = 100_000;
+    /** Parsed time zones by id: {@code ZoneId.of} looks the rules up anew on every call. */
+    private final Map<String, ZoneId> zones = new java.util.HashMap<>();
+
+    /** One merchant's part of the in-memory mirror. */
+    private static final class MerchantDays {
+        /** The day aggregates, in the order of the store's keys (big-endian day after the merchant). */
+        final TreeMap<Integer, DayAggregate> byDay = new TreeMap<>(Integer::compareUnsigned);
+        /**
+         * The figures of windows emitted live and not yet final (key {@link #windowKey}), kept equal to what summing
+         * their days would give, fact by fact; only exact ones (see {@link WindowFigures#exact()}), dropped whenever
+         * a change cannot be applied exactly. The live 30-day window would otherwise merge 30 days' sketches again
+         * for every change to its last day.
+         */
+        final Map<Long, Figures> windows = new java.util.HashMap<>();
+    }
+
+    /** A window's figures and the time zone it is shown in (its first day's). */
+    private record Figures(WindowFigures figures, String zone) {
+    }
 
     MerchantStatsProcessor(Duration grace, Duration liveEvery, Counters counters) {
+        this(grace, liveEvery, counters, DECODED_DAYS);
+    }
+
+    /** @param decodedDays how many day aggregates to keep decoded in memory at most (tests force reloads with few) */
+    MerchantStatsProcessor(Duration grace, Duration liveEvery, Counters counters, int decodedDays) {
+        this.decodedDays = decodedDays;
         this.grace = grace.toMillis();
         this.liveEvery = liveEvery.toMillis();
         this.counters = counters;
@@ -122,7 +161,9 @@ public final class MerchantStatsProcessor implements Processor<String, MerchantF
         // A revived task re-initialises this instance with its stores rolled back: nothing in memory may survive.
         sources.clear();
         dirty.clear();
-        decoded.clear();
+        mirror.clear();
+        mirroredDays = 0;
+        latestStart.clear();
         earliestClose = 0L;
         nextLiveAt = Long.MIN_VALUE;
         try (KeyValueIterator<Integer, Long> it = watermarks.all()) {
@@ -147,17 +188,33 @@ public final class MerchantStatsProcessor implements Processor<String, MerchantF
     private void onFact(MerchantFact f) {
         String m = f.getMerchantId();
         int d = f.getDay();
-        ZoneId zone = ZoneId.of(f.getZone());
+        ZoneId zone = zone(f.getZone());
         if (closeAt(ROLLING_KIND, d, zone) <= watermark) {
             counters.lateDropped();
             return;
         }
-        Bytes key = dayKey(m, d);
-        DayAggregate stored = day(key);
+        MerchantDays md = daysOf(m);
+        DayAggregate stored = md.byDay.get(d);
         DayAggregate agg = stored == null ? new DayAggregate(f.getZone()) : stored;
         agg.add(f);
-        days.put(key, agg.toBytes());
-        decoded.put(key, agg);
+        days.put(dayKey(m, d), agg.toBytes());
+        if (stored == null) {
+            md.byDay.put(d, agg);
+            mirroredDays++;
+            // A new day may change a window's time zone (its first day's): those windows are summed again.
+            md.windows.keySet().removeIf(k -> holds(k, d));
+            trimMirror(m);
+        } else if (!md.windows.isEmpty()) {
+            int first = StatsDays.firstRollingWindow(d, f.getPrevDay());
+            boolean everyWindow = StatsDays.countsInEveryWindow(d, first);
+            int fig = f.getFigure().ordinal();
+            double hours = f.getHours() == null ? Double.NaN : f.getHours();
+            // As WindowFigures.add counts the day's facts: all in the day window, in a 30-day window when fresh or
+            // when the repeat's first window is not after the window's start.
+            md.windows.entrySet().removeIf(e -> holds(e.getKey(), d)
+                    && (kindOf(e.getKey()) == DAY_KIND || everyWindow || first <= startOf(e.getKey()))
+                    && !e.getValue().figures().addFact(fig, hours));
+        }
         if (stored == null) {
             schedule(DAY_KIND, d, zone, m);
             for (int s = d - (StatsDays.ROLLING_DAYS - 1); s <= d; s++) {
@@ -233,7 +290,11 @@ public final class MerchantStatsProcessor implements Processor<String, MerchantF
             if (kind == ROLLING_KIND) {
                 // No later window holds this day any more.
                 days.delete(dayKey(m, start));
-                decoded.remove(dayKey(m, start));
+                MerchantDays md = mirror.get(m);
+                if (md != null && md.byDay.remove(start) != null) {
+                    mirroredDays--;
+                    md.windows.keySet().removeIf(window -> holds(window, start));
+                }
             }
         }
     }
@@ -241,11 +302,11 @@ public final class MerchantStatsProcessor implements Processor<String, MerchantF
     private void emitLive() {
         for (Map.Entry<String, TreeSet<Integer>> e : dirty.entrySet()) {
             for (int d : e.getValue()) {
-                DayAggregate stored = day(dayKey(e.getKey(), d));
+                DayAggregate stored = daysOf(e.getKey()).byDay.get(d);
                 if (stored == null) {
                     continue;
                 }
-                ZoneId zone = ZoneId.of(stored.zone);
+                ZoneId zone = zone(stored.zone);
                 if (closeAt(DAY_KIND, d, zone) > watermark) {
                     emit(e.getKey(), DAY_KIND, d, false);
                     emit(e.getKey(), ROLLING_KIND, d - (StatsDays.ROLLING_DAYS - 1), false);
@@ -256,59 +317,126 @@ public final class MerchantStatsProcessor implements Processor<String, MerchantF
     }
 
     private void emit(String m, byte kind, int start, boolean fin) {
-        WindowFigures w = new WindowFigures();
-        String zone = null;
-        if (kind == DAY_KIND) {
-            DayAggregate a = day(dayKey(m, start));
-            if (a == null) {
-                return;
-            }
-            zone = a.zone;
-            w.add(a, null);
+        MerchantDays md = daysOf(m);
+        long wk = windowKey(kind, start);
+        Figures cached = fin ? md.windows.remove(wk) : md.windows.get(wk);
+        WindowFigures w;
+        String zone;
+        if (cached != null) {
+            w = cached.figures();
+            zone = cached.zone();
         } else {
-            try (KeyValueIterator<Bytes, byte[]> it = days.range(dayKey(m, start), dayKey(m, start + StatsDays.ROLLING_DAYS - 1))) {
-                while (it.hasNext()) {
-                    KeyValue<Bytes, byte[]> kv = it.next();
-                    DayAggregate a = decoded.get(kv.key);
-                    if (a == null) {
-                        a = DayAggregate.fromBytes(kv.value);
-                        decoded.put(kv.key, a);
+            w = new WindowFigures();
+            zone = null;
+            if (kind == DAY_KIND) {
+                DayAggregate a = md.byDay.get(start);
+                if (a == null) {
+                    return;
+                }
+                zone = a.zone;
+                w.add(a, null);
+            } else {
+                int end = start + StatsDays.ROLLING_DAYS - 1;
+                // The store's range over these keys: none when the end's key sorts before the start's.
+                if (Integer.compareUnsigned(start, end) <= 0) {
+                    for (DayAggregate a : md.byDay.subMap(start, true, end, true).values()) {
+                        zone = zone == null ? a.zone : zone;
+                        w.add(a, start);
                     }
-                    zone = zone == null ? a.zone : zone;
-                    w.add(a, start);
+                }
+                if (zone == null) {
+                    return;
                 }
             }
-            if (zone == null) {
-                return;
+            if (!fin && w.exact()) {
+                md.windows.put(wk, new Figures(w, zone));
             }
         }
-        ZoneId z = ZoneId.of(zone);
+        ZoneId z = zone(zone);
         long from = StatsDays.dayStart(start, z);
         long to = StatsDays.dayStart(start + (kind == DAY_KIND ? 1 : StatsDays.ROLLING_DAYS), z);
         MerchantStats stats = w.toStats(m, kind == DAY_KIND ? WindowKind.DAY : WindowKind.ROLLING_30D, zone, from, to, fin);
         String key = m + "@" + Instant.ofEpochMilli(from) + (kind == DAY_KIND ? "" : ROLLING_SUFFIX);
         String latestKey = kind == DAY_KIND ? m : m + ROLLING_SUFFIX;
-        MerchantStats prev = latest.get(latestKey);
-        if (prev == null || !prev.getWindowStart().isAfter(stats.getWindowStart())) {
-            latest.put(latestKey, stats);
+        Long prevStart = latestStart.get(latestKey);
+        if (prevStart == null) {
+            MerchantStats prev = latest.get(latestKey);
+            prevStart = prev == null ? Long.MIN_VALUE : prev.getWindowStart().toEpochMilli();
         }
+        if (prevStart <= from) {
+            latest.put(latestKey, stats);
+            prevStart = from;
+        }
+        latestStart.put(latestKey, prevStart);
         // Stamped with the watermark that made it known, never with the window's end: a live day ends in the future,
         // and brokers reject records stamped more than message.timestamp.after.max.ms (an hour) ahead.
         context.forward(new Record<>(key, stats, Math.max(0L, Math.min(to - 1, watermark))));
     }
 
-    /** The day's aggregate, decoded once and kept while it is in use: 30-day windows read each day up to 30 times. */
-    private DayAggregate day(Bytes key) {
-        DayAggregate a = decoded.get(key);
-        if (a == null) {
-            byte[] stored = days.get(key);
-            if (stored == null) {
-                return null;
-            }
-            a = DayAggregate.fromBytes(stored);
-            decoded.put(key, a);
+    /** The merchant's part of the mirror, its days read from the store on first use. */
+    private MerchantDays daysOf(String m) {
+        MerchantDays md = mirror.get(m);
+        if (md != null) {
+            return md;
         }
-        return a;
+        md = new MerchantDays();
+        int keyLength = m.getBytes(StandardCharsets.UTF_8).length + 5;
+        try (KeyValueIterator<Bytes, byte[]> it = days.range(dayKey(m, 0), dayKey(m, -1))) {
+            while (it.hasNext()) {
+                KeyValue<Bytes, byte[]> kv = it.next();
+                byte[] k = kv.key.get();
+                if (k.length == keyLength) {
+                    md.byDay.put(ByteBuffer.wrap(k).getInt(keyLength - 4), DayAggregate.fromBytes(kv.value));
+                }
+            }
+        }
+        mirror.put(m, md);
+        mirroredDays += md.byDay.size();
+        trimMirror(m);
+        return md;
+    }
+
+    /** Drops the least recently used merchants' days while more than {@link #decodedDays} are held, never {@code m}'s. */
+    private void trimMirror(String m) {
+        java.util.Iterator<Map.Entry<String, MerchantDays>> it = mirror.entrySet().iterator();
+        while (mirroredDays > decodedDays && it.hasNext()) {
+            Map.Entry<String, MerchantDays> e = it.next();
+            if (!e.getKey().equals(m)) {
+                mirroredDays -= e.getValue().byDay.size();
+                it.remove();
+            }
+        }
+    }
+
+    private static long windowKey(byte kind, int start) {
+        return ((long) kind << 32) | (start & 0xFFFF_FFFFL);
+    }
+
+    private static byte kindOf(long windowKey) {
+        return (byte) (windowKey >>> 32);
+    }
+
+    private static int startOf(long windowKey) {
+        return (int) windowKey;
+    }
+
+    /** True when the window's days (as emit reads them) include {@code day}. */
+    private static boolean holds(long windowKey, int day) {
+        int start = startOf(windowKey);
+        if (kindOf(windowKey) == DAY_KIND) {
+            return day == start;
+        }
+        int end = start + StatsDays.ROLLING_DAYS - 1;
+        return Integer.compareUnsigned(start, end) <= 0 && Integer.compareUnsigned(start, day) <= 0 && Integer.compareUnsigned(day, end) <= 0;
+    }
+
+    private ZoneId zone(String id) {
+        ZoneId z = zones.get(id);
+        if (z == null) {
+            z = ZoneId.of(id);
+            zones.put(id, z);
+        }
+        return z;
     }
 
     private void schedule(byte kind, int start, ZoneId zone, String m) {

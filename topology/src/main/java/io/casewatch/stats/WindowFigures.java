@@ -33,6 +33,31 @@ final class WindowFigures {
         }
     }
 
+    /**
+     * True when the sketch kept every item on one level: building these figures compacted nothing, so drew no bits
+     * from the sketches' shared random generator (replay's output depends on that sequence).
+     */
+    boolean exact() {
+        return hours == null || !hours.isEstimationMode();
+    }
+
+    /**
+     * Counts one more fact of a figure in these (exact) figures, as summing the days again would once the fact is in
+     * its day: the counts are sums and an exact sketch's quantiles do not depend on the order of its items. Declines
+     * (false, nothing changed) when the sketch is full: the next item would compact it, drawing random bits that
+     * summing the days again draws at another time, if at all.
+     */
+    boolean addFact(int figure, double factHours) {
+        if (figure == Figure.RESOLVED.ordinal() && !Double.isNaN(factHours)) {
+            if (hours != null && (hours.isEstimationMode() || hours.getNumRetained() >= DayAggregate.K)) {
+                return false;
+            }
+            sketch().update(factHours);
+        }
+        counts[figure]++;
+        return true;
+    }
+
     private KllDoublesSketch sketch() {
         if (hours == null) {
             hours = KllDoublesSketch.newHeapInstance(DayAggregate.K);
