@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
@@ -21,6 +22,7 @@ import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.specific.SpecificData;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
@@ -230,9 +232,12 @@ public final class AvroJson {
         switch (s.getType()) {
             case RECORD -> {
                 IndexedRecord r = (IndexedRecord) v;
+                List<Schema.Field> fields = s.getFields();
+                SerializedString[] names = fieldNames(s);
                 g.writeStartObject();
-                for (Schema.Field f : s.getFields()) {
-                    g.writeFieldName(f.name());
+                for (int i = 0; i < names.length; i++) {
+                    Schema.Field f = fields.get(i);
+                    g.writeFieldName(names[i]);
                     writeValue(g, r.get(f.pos()), f.schema());
                 }
                 g.writeEndObject();
@@ -243,7 +248,7 @@ public final class AvroJson {
             case INT -> g.writeNumber((Integer) v);
             case LONG -> {
                 if (v instanceof Instant i) {
-                    g.writeString(i.toString());
+                    writeInstant(g, i);
                 } else {
                     g.writeNumber((Long) v);
                 }
@@ -280,11 +285,97 @@ public final class AvroJson {
 
     /** casewatch's unions are a null and one other type; generic resolution does not know logical-type values. */
     private static Schema branchOf(Schema union, Object v) {
-        List<Schema> nonNull = union.getTypes().stream().filter(t -> t.getType() != Schema.Type.NULL).toList();
-        if (nonNull.size() == 1) {
-            return nonNull.get(0);
+        Schema only = null;
+        int nonNull = 0;
+        for (Schema t : union.getTypes()) {
+            if (t.getType() != Schema.Type.NULL) {
+                only = t;
+                nonNull++;
+            }
+        }
+        if (nonNull == 1) {
+            return only;
         }
         return union.getTypes().get(GenericData.get().resolveUnion(union, v));
+    }
+
+    /** A record schema's field names, in field order, encoded once (the same bytes as writing the names as text). */
+    private static final Map<Schema, SerializedString[]> FIELD_NAMES = new ConcurrentHashMap<>();
+
+    private static SerializedString[] fieldNames(Schema record) {
+        SerializedString[] names = FIELD_NAMES.get(record);
+        if (names == null) {
+            names = record.getFields().stream().map(f -> new SerializedString(f.name())).toArray(SerializedString[]::new);
+            FIELD_NAMES.put(record, names);
+        }
+        return names;
+    }
+
+    /** Greatest epoch second written without {@link Instant#toString}: 9999-12-31T23:59:59Z. */
+    private static final long LAST_4_DIGIT_YEAR_SECOND = 253402300799L;
+
+    /** Exactly {@code i.toString()} (ISO-8601, fraction in groups of three digits as needed), without the garbage. */
+    static void writeInstant(JsonGenerator g, Instant i) throws IOException {
+        char[] b = new char[30];
+        int n = formatInstant(i, b);
+        if (n < 0) {
+            g.writeString(i.toString());
+        } else {
+            g.writeString(b, 0, n);
+        }
+    }
+
+    /** Writes {@code i.toString()} into {@code b} and returns its length, or -1 outside 1970..9999 (left to it). */
+    static int formatInstant(Instant i, char[] b) {
+        long secs = i.getEpochSecond();
+        if (secs < 0 || secs > LAST_4_DIGIT_YEAR_SECOND) {
+            return -1;
+        }
+        long days = secs / 86400;
+        int sod = (int) (secs % 86400);
+        // Civil date from days since 1970-01-01 (H. Hinnant's days_from_civil inverse), proleptic Gregorian.
+        long z = days + 719468;
+        long era = z / 146097;
+        long doe = z - era * 146097;
+        long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+        long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        long mp = (5 * doy + 2) / 153;
+        int day = (int) (doy - (153 * mp + 2) / 5 + 1);
+        int month = (int) (mp < 10 ? mp + 3 : mp - 9);
+        int year = (int) (yoe + era * 400 + (month <= 2 ? 1 : 0));
+        int n = 0;
+        n = digits(b, n, year, 4);
+        b[n++] = '-';
+        n = digits(b, n, month, 2);
+        b[n++] = '-';
+        n = digits(b, n, day, 2);
+        b[n++] = 'T';
+        n = digits(b, n, sod / 3600, 2);
+        b[n++] = ':';
+        n = digits(b, n, sod / 60 % 60, 2);
+        b[n++] = ':';
+        n = digits(b, n, sod % 60, 2);
+        int nano = i.getNano();
+        if (nano != 0) {
+            b[n++] = '.';
+            if (nano % 1_000_000 == 0) {
+                n = digits(b, n, nano / 1_000_000, 3);
+            } else if (nano % 1000 == 0) {
+                n = digits(b, n, nano / 1000, 6);
+            } else {
+                n = digits(b, n, nano, 9);
+            }
+        }
+        b[n++] = 'Z';
+        return n;
+    }
+
+    private static int digits(char[] b, int at, int value, int width) {
+        for (int k = at + width - 1; k >= at; k--) {
+            b[k] = (char) ('0' + value % 10);
+            value /= 10;
+        }
+        return at + width;
     }
 
     private static Map<String, Object> stringKeys(Map<?, ?> m) {

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
@@ -100,38 +102,39 @@ public final class Replay {
         Topics topics = settings.topics();
         try (Outputs out = new Outputs(topics, outDir);
                 Engine engine = driver == Driver.DIRECT ? new Direct(settings, out) : new TestDriver(settings, out);
-                BufferedReader in = Files.newBufferedReader(events, StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                lines++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                Parsed p;
-                try {
-                    p = parse(line);
-                } catch (LineException e) {
-                    bad++;
-                    out.badLine(lines, e.getMessage(), line);
-                    continue;
-                }
-                if (until != null && p.timestamp() > until.toEpochMilli()) {
-                    late++;
-                    continue;
-                }
-                String topic = switch (p.stream()) {
-                    case "complaint" -> topics.complaints().name();
-                    case "contact" -> topics.contacts().name();
-                    default -> topics.acks().name();
-                };
-                out.lines.computeIfAbsent(topic, k -> new ArrayList<>()).add(lines);
-                engine.pipe(topic, p.key() == null ? null : p.key().getBytes(StandardCharsets.UTF_8), encode(p), p.timestamp(),
-                        new RecordHeaders());
-                piped++;
-                if (piped % DRAIN_EVERY == 0) {
-                    engine.drain();
+                LineReader in = new LineReader(events, Files.newBufferedReader(events, StandardCharsets.UTF_8), until)) {
+            // Lines are read and parsed ahead on the reader's thread and handed over in file order; the topology
+            // runs here, on this one thread; the outputs are turned into JSON on the writer's thread.
+            Object[] chunk;
+            while ((chunk = in.next()) != null) {
+                for (Object item : chunk) {
+                    if (item == null) {
+                        break;
+                    }
+                    if (item == LineReader.LATE) {
+                        late++;
+                        continue;
+                    }
+                    if (item instanceof LineReader.Bad b) {
+                        bad++;
+                        out.badLine(b.line(), b.error(), b.raw());
+                        continue;
+                    }
+                    LineReader.Ready r = (LineReader.Ready) item;
+                    String topic = switch (r.stream()) {
+                        case "complaint" -> topics.complaints().name();
+                        case "contact" -> topics.contacts().name();
+                        default -> topics.acks().name();
+                    };
+                    out.lines.computeIfAbsent(topic, k -> new ArrayList<>()).add(r.line());
+                    engine.pipe(topic, r.key(), r.value(), r.timestamp(), new RecordHeaders());
+                    piped++;
+                    if (piped % DRAIN_EVERY == 0) {
+                        engine.drain();
+                    }
                 }
             }
+            lines = in.lines();
             if (until != null) {
                 RecordHeaders h = new RecordHeaders();
                 h.add("casewatch.tick", "1".getBytes(StandardCharsets.UTF_8));
@@ -298,13 +301,176 @@ public final class Replay {
         return new Parsed(stream.textValue(), caseId == null ? null : caseId.toString(), event, at.toEpochMilli());
     }
 
-    /** One JSON Lines file per output topic. */
+    /**
+     * Reads and parses the input on its own thread, ahead of the topology, and hands the lines over in file order,
+     * in chunks, through a bounded queue. What a line becomes is decided exactly as it was when this ran inline: a
+     * blank line is skipped, a bad line keeps its line number, an event later than the cut-off is counted only. A
+     * failure (an unreadable file, a defect) is handed over in its place in the order, after every line before it.
+     */
+    private static final class LineReader implements AutoCloseable {
+        private static final int CHUNK = 1024;
+        private static final int CHUNKS_AHEAD = 4;
+        private static final long CHECK_MILLIS = 100;
+        /** An event after the cut-off: not replayed, only counted. */
+        static final Object LATE = new Object();
+
+        record Ready(long line, String stream, byte[] key, byte[] value, long timestamp) {
+        }
+
+        record Bad(long line, String error, String raw) {
+        }
+
+        /** The end of the input (lines: read in all), or a failure (lines: the line it failed at); handed over last. */
+        private record End(long lines, Throwable failure) {
+        }
+
+        private final Path file;
+        private final BufferedReader in;
+        private final Instant until;
+        private final ArrayBlockingQueue<Object> queue = new ArrayBlockingQueue<>(CHUNKS_AHEAD);
+        private final Thread thread;
+        private long lines;
+        private boolean ended;
+
+        LineReader(Path file, BufferedReader in, Instant until) {
+            this.file = file;
+            this.in = in;
+            this.until = until;
+            this.thread = new Thread(this::read, "replay-reader");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void read() {
+            long line = 0;
+            long at = 1;
+            Object[] chunk = new Object[CHUNK];
+            int n = 0;
+            Object end;
+            try {
+                try {
+                    String text;
+                    while ((text = in.readLine()) != null) {
+                        line++;
+                        at = line;
+                        if (text.isBlank()) {
+                            continue;
+                        }
+                        chunk[n++] = item(line, text);
+                        if (n == CHUNK) {
+                            queue.put(chunk);
+                            chunk = new Object[CHUNK];
+                            n = 0;
+                        }
+                        at = line + 1;
+                    }
+                    end = new End(line, null);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (Throwable t) {
+                    // at: the line being read or parsed when it failed
+                    end = new End(at, t);
+                }
+                if (n > 0) {
+                    queue.put(chunk);
+                }
+                queue.put(end);
+            } catch (InterruptedException e) {
+                // Closed before the end was taken: nobody waits for it.
+            }
+        }
+
+        private Object item(long line, String text) {
+            Parsed p;
+            try {
+                p = parse(text);
+            } catch (LineException e) {
+                return new Bad(line, e.getMessage(), text);
+            }
+            if (until != null && p.timestamp() > until.toEpochMilli()) {
+                return LATE;
+            }
+            return new Ready(line, p.stream(), p.key() == null ? null : p.key().getBytes(StandardCharsets.UTF_8), encode(p),
+                    p.timestamp());
+        }
+
+        /** The next chunk of lines in file order (ends at the first null), or null after the last. */
+        Object[] next() throws IOException {
+            if (ended) {
+                return null;
+            }
+            Object o;
+            try {
+                while ((o = queue.poll(CHECK_MILLIS, TimeUnit.MILLISECONDS)) == null) {
+                    if (!thread.isAlive() && queue.isEmpty()) {
+                        throw new IOException("replay: the reader of " + file + " stopped without reaching the end");
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("replay: interrupted while waiting for lines of " + file);
+            }
+            if (o instanceof End end) {
+                ended = true;
+                lines = end.lines();
+                Throwable t = end.failure();
+                if (t == null) {
+                    return null;
+                }
+                if (t instanceof IOException) {
+                    // From the reader: it reads ahead, so the fault lies at or after this line.
+                    throw new IOException("replay: reading " + file + " failed after line " + (end.lines() - 1) + ": " + t, t);
+                }
+                throw new IllegalStateException("replay: " + file + " line " + end.lines() + ": " + t, t);
+            }
+            return (Object[]) o;
+        }
+
+        /** Lines read in all, blank ones included; known once {@link #next} has returned null. */
+        long lines() {
+            return lines;
+        }
+
+        @Override
+        public void close() throws IOException {
+            thread.interrupt();
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            in.close();
+        }
+    }
+
+    /**
+     * One JSON Lines file per output topic. What the topology writes is handed, in the order written, to a writer
+     * thread that turns it into JSON: a record as a private deep copy taken at the sink (the topology may change its
+     * own objects afterwards), a dead letter as the finished strings. A writer failure surfaces at the next hand-over
+     * or at {@link #flush}.
+     */
     private static final class Outputs implements AutoCloseable {
+        private static final int BATCH = 1024;
+        private static final int BATCHES_AHEAD = 8;
+        private static final long CHECK_MILLIS = 100;
+        private static final Object[] END = new Object[0];
+
         /** Per input topic, the file line of each offset: dead letters name the line they came from. */
         final Map<String, List<Long>> lines = new HashMap<>();
         private final Map<String, Out> typed = new LinkedHashMap<>();
         private final Out dlq;
         private final String dlqName;
+        private final ArrayBlockingQueue<Object[]> queue = new ArrayBlockingQueue<>(BATCHES_AHEAD);
+        private final Thread writer;
+        private volatile Throwable failure;
+        /** Pairs: the file, then what goes in it (a record, or a {@link DeadLetterLine}). */
+        private Object[] batch = new Object[2 * BATCH];
+        private int n;
+        private boolean ended;
+
+        /** A dead-letter output line, worked out when it was written. */
+        private record DeadLetterLine(String reason, String error, String sourceTopic, Long line, String key, String value) {
+        }
 
         Outputs(Topics t, Path dir) throws IOException {
             for (String name : List.of(t.l1().name(), t.l2().name(), t.l3().name(), t.status().name(), t.merchantStats().name(),
@@ -313,13 +479,22 @@ public final class Replay {
             }
             dlqName = t.deadLetters().name();
             dlq = new Out(dir.resolve(dlqName + ".jsonl"));
+            writer = new Thread(this::write, "replay-writer");
+            writer.setDaemon(true);
+            writer.start();
         }
 
+        /** @param v what the topology wrote: copied here, as it may change it after this returns */
         void value(String topic, SpecificRecord v) throws IOException {
             Out o = typed.get(topic);
-            AvroJson.write(o.json, v);
-            o.json.writeRaw('\n');
+            add(o, copy(v));
             o.count++;
+        }
+
+        private static SpecificRecord copy(SpecificRecord v) {
+            org.apache.avro.specific.SpecificData model = v instanceof org.apache.avro.specific.SpecificRecordBase b
+                    ? b.getSpecificData() : org.apache.avro.specific.SpecificData.get();
+            return model.deepCopy(v.getSchema(), v);
         }
 
         void deadLetter(byte[] key, byte[] value, Header[] headers) throws IOException {
@@ -331,40 +506,117 @@ public final class Replay {
                 long o = Long.parseLong(offset);
                 line = l == null || o < 0 || o >= l.size() ? null : l.get((int) o);
             }
-            JsonGenerator g = dlq.json;
-            g.writeStartObject();
-            g.writeStringField("reason", header(headers, DeadLetters.REASON));
-            g.writeStringField("error", header(headers, DeadLetters.ERROR));
-            g.writeStringField("sourceTopic", topic);
-            if (line != null) {
-                g.writeNumberField("line", line);
-            }
-            g.writeStringField("key", key == null ? null : new String(key, StandardCharsets.UTF_8));
-            g.writeStringField("value", value == null ? null : Base64.getEncoder().encodeToString(value));
-            g.writeEndObject();
-            g.writeRaw('\n');
+            add(dlq, new DeadLetterLine(header(headers, DeadLetters.REASON), header(headers, DeadLetters.ERROR), topic, line,
+                    key == null ? null : new String(key, StandardCharsets.UTF_8),
+                    value == null ? null : Base64.getEncoder().encodeToString(value)));
             dlq.count++;
         }
 
         void badLine(long line, String error, String raw) throws IOException {
-            JsonGenerator g = dlq.json;
-            g.writeStartObject();
-            g.writeStringField("reason", BAD_LINE);
-            g.writeStringField("error", "line " + line + ": " + error);
-            g.writeStringField("sourceTopic", REPLAY_SOURCE);
-            g.writeNumberField("line", line);
-            g.writeStringField("key", null);
-            g.writeStringField("value", Base64.getEncoder().encodeToString(raw.getBytes(StandardCharsets.UTF_8)));
-            g.writeEndObject();
-            g.writeRaw('\n');
+            add(dlq, new DeadLetterLine(BAD_LINE, "line " + line + ": " + error, REPLAY_SOURCE, line, null,
+                    Base64.getEncoder().encodeToString(raw.getBytes(StandardCharsets.UTF_8))));
             dlq.count++;
         }
 
-        void flush() throws IOException {
-            for (Out o : typed.values()) {
-                o.json.flush();
+        private void add(Out o, Object what) throws IOException {
+            if (ended) {
+                throw new IllegalStateException("replay: an output was written after the outputs were flushed");
             }
-            dlq.json.flush();
+            batch[n++] = o;
+            batch[n++] = what;
+            if (n == batch.length) {
+                handOver(batch);
+                batch = new Object[2 * BATCH];
+                n = 0;
+            }
+        }
+
+        private void handOver(Object[] b) throws IOException {
+            try {
+                while (!queue.offer(b, CHECK_MILLIS, TimeUnit.MILLISECONDS)) {
+                    // The writer ends only after END (not handed over yet) or on a failure.
+                    checkFailure();
+                    if (!writer.isAlive()) {
+                        throw new IOException("replay: the output writer stopped unexpectedly");
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("replay: interrupted while handing outputs to the writer");
+            }
+            checkFailure();
+        }
+
+        private void checkFailure() throws IOException {
+            Throwable t = failure;
+            if (t != null) {
+                throw new IOException("replay: writing the outputs failed: " + t, t);
+            }
+        }
+
+        /** The writer thread: JSON for everything handed over, in order, until {@link #END}; then flushes. */
+        private void write() {
+            try {
+                Object[] b;
+                while ((b = queue.take()) != END) {
+                    for (int i = 0; i < b.length && b[i] != null; i += 2) {
+                        Out o = (Out) b[i];
+                        if (b[i + 1] instanceof DeadLetterLine d) {
+                            writeDeadLetter(o.json, d);
+                        } else {
+                            AvroJson.write(o.json, (SpecificRecord) b[i + 1]);
+                            o.json.writeRaw('\n');
+                        }
+                    }
+                }
+                for (Out o : typed.values()) {
+                    o.json.flush();
+                }
+                dlq.json.flush();
+            } catch (InterruptedException e) {
+                failure = e;
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }
+
+        private static void writeDeadLetter(JsonGenerator g, DeadLetterLine d) throws IOException {
+            g.writeStartObject();
+            g.writeStringField("reason", d.reason());
+            g.writeStringField("error", d.error());
+            g.writeStringField("sourceTopic", d.sourceTopic());
+            if (d.line() != null) {
+                g.writeNumberField("line", d.line());
+            }
+            g.writeStringField("key", d.key());
+            g.writeStringField("value", d.value());
+            g.writeEndObject();
+            g.writeRaw('\n');
+        }
+
+        /** Hands over the rest, waits for the writer to write and flush it all; nothing may be written after. */
+        void flush() throws IOException {
+            if (ended) {
+                checkFailure();
+                return;
+            }
+            ended = true;
+            if (n > 0) {
+                handOver(batch);
+                batch = null;
+            }
+            handOver(END);
+            join();
+            checkFailure();
+        }
+
+        private void join() throws IOException {
+            try {
+                writer.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("replay: interrupted while waiting for the output writer");
+            }
         }
 
         Map<String, Long> counts() {
@@ -384,12 +636,50 @@ public final class Replay {
             return v;
         }
 
+        /** After a failure elsewhere too: what was handed over is still written (as when written inline), then closed. */
         @Override
         public void close() throws IOException {
-            for (Out o : typed.values()) {
-                o.close();
+            IOException first = null;
+            try {
+                if (!ended) {
+                    flush();
+                }
+            } catch (IOException e) {
+                first = e;
+            } finally {
+                if (writer.isAlive()) {
+                    // Only when the hand-over itself failed (interrupted): the writer must not outlive the files.
+                    writer.interrupt();
+                    try {
+                        writer.join();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
             }
-            dlq.close();
+            for (Out o : typed.values()) {
+                try {
+                    o.close();
+                } catch (IOException e) {
+                    if (first == null) {
+                        first = e;
+                    } else {
+                        first.addSuppressed(e);
+                    }
+                }
+            }
+            try {
+                dlq.close();
+            } catch (IOException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
         }
     }
 
