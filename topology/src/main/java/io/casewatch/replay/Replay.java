@@ -657,7 +657,9 @@ public final class Replay {
                     }
                 }
             }
-            for (Out o : typed.values()) {
+            List<Out> files = new ArrayList<>(typed.values());
+            files.add(dlq);
+            for (Out o : files) {
                 try {
                     o.close();
                 } catch (IOException e) {
@@ -666,15 +668,6 @@ public final class Replay {
                     } else {
                         first.addSuppressed(e);
                     }
-                }
-            }
-            try {
-                dlq.close();
-            } catch (IOException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
                 }
             }
             if (first != null) {
