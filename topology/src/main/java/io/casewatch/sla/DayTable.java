@@ -88,10 +88,6 @@ final class DayTable {
         return i >= 0 ? i : -i - 2;
     }
 
-    int dayOf(LocalDate date) {
-        return (int) (date.toEpochDay() - firstEpochDay);
-    }
-
     LocalDate date(int day) {
         return LocalDate.ofEpochDay(firstEpochDay + day);
     }

@@ -49,8 +49,4 @@ final class DecodedCases {
         decoded.remove(caseId);
         store.delete(caseId);
     }
-
-    KeyValueStore<String, CaseData> store() {
-        return store;
-    }
 }
