@@ -99,15 +99,24 @@ public final class EndToEnd {
             List<Double> flink = new ArrayList<>();
             Map<String, String> last = new LinkedHashMap<>();
             for (int run = 1; run <= runs; run++) {
-                pass.add(events / passthrough(bootstrap, topics, "bench-pass-" + run, work, admin, inputs));
+                // -Dbench.passthrough=false: casewatch alone, for profiling it without the ceiling's runs in between.
+                pass.add(Boolean.parseBoolean(System.getProperty("bench.passthrough", "true"))
+                        ? events / passthrough(bootstrap, topics, "bench-pass-" + run, work, admin, inputs) : Double.NaN);
                 Path state = work.resolve("cw-" + run);
                 String app = "bench-cw-" + run;
                 Map<TopicPartition, Long> alertsFrom = ends(admin, alertPartitions(topics, partitions));
+                Map<String, Long> writtenBefore = recordsByTopic(admin);
+                long[] cpu0 = cpu(broker, app);
                 Pipeline p = Pipeline.start(config(bootstrap, app, state), Clock.systemUTC(), 0);
                 long t0 = System.nanoTime();
                 awaitCaughtUp(admin, app, inputs);
                 double seconds = (System.nanoTime() - t0) / 1e9;
+                long[] cpu1 = cpu(broker, app);
                 cw.add(events / seconds);
+                // CPU per event is far less noisy than events/s on a shared 2-core machine: compare changes by it.
+                System.out.printf("run %d: casewatch CPU per event: %.0f us its JVM (%.0f us the stream thread), %.0f us the broker%n", run,
+                        (cpu1[0] - cpu0[0]) / 1e3 / events, (cpu1[1] - cpu0[1]) / 1e3 / events, (cpu1[2] - cpu0[2]) / 1e3 / events);
+                last.put("records written per input event, by topic", written(writtenBefore, recordsByTopic(admin), events));
                 long[] breaches = breaches(bootstrap, alertsFrom, ends(admin, alertPartitions(topics, partitions)), cutoff);
                 last.put("casewatch breaches with a deadline by " + cutoff + " (first response, resolution)",
                         breaches[0] + ", " + breaches[1] + " = " + (breaches[0] + breaches[1]));
@@ -205,6 +214,43 @@ public final class EndToEnd {
             }
         }
         return out;
+    }
+
+    /** CPU nanos so far: this JVM, its stream threads of {@code app}, the broker's process. */
+    private static long[] cpu(LocalBrokerProcess broker, String app) {
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long streams = 0;
+        for (java.lang.management.ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (t != null && t.getThreadName().startsWith(app + "-") && t.getThreadName().contains("-StreamThread-")
+                    && !t.getThreadName().endsWith("-producer")) {
+                streams += Math.max(0, threads.getThreadCpuTime(t.getThreadId()));
+            }
+        }
+        return new long[] {ProcessHandle.current().info().totalCpuDuration().orElseThrow().toNanos(), streams,
+                broker.handle().info().totalCpuDuration().orElseThrow().toNanos()};
+    }
+
+    /** Offsets written so far, summed per topic (transaction markers included, as the broker stores them). */
+    private static Map<String, Long> recordsByTopic(Admin admin) throws Exception {
+        List<TopicPartition> parts = new ArrayList<>();
+        admin.describeTopics(admin.listTopics().names().get()).allTopicNames().get()
+                .forEach((name, d) -> d.partitions().forEach(p -> parts.add(new TopicPartition(name, p.partition()))));
+        Map<String, Long> out = new java.util.TreeMap<>();
+        ends(admin, parts).forEach((tp, o) -> out.merge(tp.topic(), o, Long::sum));
+        return out;
+    }
+
+    private static String written(Map<String, Long> before, Map<String, Long> after, long events) {
+        StringBuilder b = new StringBuilder();
+        long total = 0;
+        for (var e : after.entrySet()) {
+            long n = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            if (n > 0) {
+                total += n;
+                b.append(String.format("%n    %-70s %9d  %.2f", e.getKey(), n, (double) n / events));
+            }
+        }
+        return String.format("%d in all, %.2f per event", total, (double) total / events) + b;
     }
 
     private static Map<TopicPartition, Long> ends(Admin admin, List<TopicPartition> parts) throws Exception {

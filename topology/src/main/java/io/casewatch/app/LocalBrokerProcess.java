@@ -51,6 +51,11 @@ public final class LocalBrokerProcess implements AutoCloseable {
         throw new IllegalStateException("the local broker exited before it was ready (exit " + p.exitValue() + ")");
     }
 
+    /** The broker's process, e.g. for the CPU time it used. */
+    public ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     public String bootstrapServers() {
         return bootstrapServers;
     }

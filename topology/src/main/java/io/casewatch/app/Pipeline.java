@@ -108,7 +108,9 @@ public final class Pipeline implements AutoCloseable {
                 cfg.duration(AppConfig.PUNCTUATE, d.punctuateEvery()), cfg.duration(AppConfig.MAX_FUTURE, d.maxFuture()),
                 cfg.integer(AppConfig.MAX_TEXT, d.maxTextChars()), new IntakeCounters(), null, escalation(cfg, set),
                 new CasewatchTopology.StatsSettings(cfg.duration(AppConfig.STATS_GRACE, d.stats().grace()),
-                        cfg.duration(AppConfig.STATS_LIVE, d.stats().liveEvery())), PipelineMetrics.NONE, StoreKind.DURABLE,
+                        cfg.duration(AppConfig.STATS_LIVE, d.stats().liveEvery()),
+                        cfg.duration(AppConfig.STATS_WATERMARK_PACE, CasewatchTopology.StatsSettings.DEFAULT_RUN_WATERMARK_PACE)),
+                PipelineMetrics.NONE, StoreKind.DURABLE,
                 cfg.duration(AppConfig.ORPHAN_GRACE, d.orphanGrace()));
     }
 

@@ -68,6 +68,12 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
     private KeyValueStore<Bytes, byte[]> timers;
     private KeyValueStore<String, Long> meta;
     private long lastWatermark = Long.MIN_VALUE;
+    /** Wall-clock time (Kafka Streams' cached system time) of the last watermark sent, for the pace. */
+    private long lastWatermarkWallMs;
+    /** A watermark the pace held back (Long.MIN_VALUE: none); the wall-clock punctuation sends it. */
+    private long heldWatermark = Long.MIN_VALUE;
+    /** Least wall-clock time between two watermarks; zero: paced by stream time only (replay, tests). */
+    private final Duration watermarkPace;
     /**
      * No timer in the index is due before this instant: scans start here, not at zero, so they do not wade
      * through the tombstones of fired timers.
@@ -94,8 +100,9 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
     }
 
     CaseProcessor(CaseEngine engine, Duration grace, Duration punctuateEvery, Sinks sinks, IntakeCounters counters, PipelineMetrics metrics,
-            Duration orphanGrace, int decodedCases) {
+            Duration orphanGrace, int decodedCases, Duration watermarkPace) {
         this.metrics = metrics;
+        this.watermarkPace = watermarkPace;
         this.decodedCases = decodedCases;
         this.orphans = new OrphanHold(orphanGrace, sinks.deadLetters(), counters);
         this.engine = engine;
@@ -106,11 +113,12 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
     }
 
     static ProcessorSupplier<String, Object, Object, Object> supplier(CaseEngine engine, Duration grace, Duration punctuateEvery,
-            Sinks sinks, IntakeCounters counters, PipelineMetrics metrics, StoreKind stores, Duration orphanGrace) {
+            Sinks sinks, IntakeCounters counters, PipelineMetrics metrics, StoreKind stores, Duration orphanGrace, Duration watermarkPace) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, Object, Object, Object> get() {
-                return new CaseProcessor(engine, grace, punctuateEvery, sinks, counters, metrics, orphanGrace, stores.decodedCases());
+                return new CaseProcessor(engine, grace, punctuateEvery, sinks, counters, metrics, orphanGrace, stores.decodedCases(),
+                        watermarkPace);
             }
 
             @Override
@@ -137,8 +145,12 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
         this.earliestTimer = 0L;
         this.appliedPolicyEpoch = null;
         this.lastWatermark = Long.MIN_VALUE;
+        this.heldWatermark = Long.MIN_VALUE;
         orphans.init(context);
         context.schedule(punctuateEvery, PunctuationType.STREAM_TIME, this::fireDueTimers);
+        if (!watermarkPace.isZero()) {
+            context.schedule(watermarkPace, PunctuationType.WALL_CLOCK_TIME, this::sendHeldWatermark);
+        }
         gauges = metrics.caseGauges(context.taskId().toString());
         if (metrics != PipelineMetrics.NONE) {
             countOpenCases();
@@ -302,7 +314,27 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
         if (lastWatermark != Long.MIN_VALUE && now - lastWatermark < WATERMARK_EVERY_MS) {
             return;
         }
+        // Each watermark is a record to every statistics partition. Reading a backlog, stream time runs through a
+        // minute with every few events: unpaced, watermarks would outnumber the events several times over.
+        if (!watermarkPace.isZero() && lastWatermark != Long.MIN_VALUE
+                && context.currentSystemTimeMs() - lastWatermarkWallMs < watermarkPace.toMillis()) {
+            heldWatermark = now;
+            return;
+        }
+        forwardWatermark(now);
+    }
+
+    /** Wall-clock punctuation: the latest watermark the pace held back, so a quiet stream still closes its windows. */
+    private void sendHeldWatermark(long wallTime) {
+        if (heldWatermark != Long.MIN_VALUE && heldWatermark > lastWatermark) {
+            forwardWatermark(heldWatermark);
+        }
+    }
+
+    private void forwardWatermark(long now) {
         lastWatermark = now;
+        lastWatermarkWallMs = context.currentSystemTimeMs();
+        heldWatermark = Long.MIN_VALUE;
         MerchantFact w = new MerchantFact(null, Figure.WATERMARK, now, 0, null, null, "UTC", partition);
         context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(FactsPartitioner.WATERMARK_KEY, w,
                 context.currentStreamTimeMs()), sinks.facts());

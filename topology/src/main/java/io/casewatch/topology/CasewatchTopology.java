@@ -128,14 +128,23 @@ public final class CasewatchTopology {
      * @param grace     how long after a window's end (in watermark time) it stays open for late facts before it is
      *                  emitted final
      * @param liveEvery how often (in stream time) changed windows are emitted live, not final; zero for never
+     * @param watermarkPace the least wall-clock time between two watermarks a case task sends to the statistics
+     *                      (besides at most one per minute of stream time); zero: stream time only, as replay needs
+     *                      to be deterministic
      */
-    public record StatsSettings(Duration grace, Duration liveEvery) {
-        public static final StatsSettings DEFAULT = new StatsSettings(Duration.ofHours(1), Duration.ofMinutes(15));
+    public record StatsSettings(Duration grace, Duration liveEvery, Duration watermarkPace) {
+        public static final StatsSettings DEFAULT = new StatsSettings(Duration.ofHours(1), Duration.ofMinutes(15), Duration.ZERO);
+        /** What {@code run} paces watermarks by unless configured. */
+        public static final Duration DEFAULT_RUN_WATERMARK_PACE = Duration.ofSeconds(1);
 
         public StatsSettings {
-            if (grace.isNegative() || liveEvery.isNegative()) {
-                throw new IllegalArgumentException("stats grace and live interval must not be negative");
+            if (grace.isNegative() || liveEvery.isNegative() || watermarkPace.isNegative()) {
+                throw new IllegalArgumentException("stats grace, live interval and watermark pace must not be negative");
             }
+        }
+
+        public StatsSettings(Duration grace, Duration liveEvery) {
+            this(grace, liveEvery, Duration.ZERO);
         }
     }
 
@@ -166,7 +175,8 @@ public final class CasewatchTopology {
         plan.processor("intake-ticks", intake(null, limits, s), SRC_TICKS);
 
         CaseProcessor.Sinks sinks = new CaseProcessor.Sinks(GATE, SINK_L1, SINK_L2, SINK_L3, SINK_STATUS, SINK_DLQ, SINK_FACTS, SINK_COMPLIANCE);
-        plan.processor(CASES, CaseProcessor.supplier(engine, s.grace(), s.punctuateEvery(), sinks, s.counters(), s.metrics(), s.stores(), s.orphanGrace()),
+        plan.processor(CASES, CaseProcessor.supplier(engine, s.grace(), s.punctuateEvery(), sinks, s.counters(), s.metrics(), s.stores(), s.orphanGrace(),
+                s.stats().watermarkPace()),
                 "intake-complaints", "intake-contacts", "intake-acks", "intake-ticks");
         plan.processor(GATE, EscalationGate.supplier(s.escalation(), s.grace(), sinks, s.metrics(), s.stores()), CASES);
 

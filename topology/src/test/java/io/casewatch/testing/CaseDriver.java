@@ -21,6 +21,8 @@ import io.casewatch.schema.CaseStatus;
 import io.casewatch.schema.ComplaintEvent;
 import io.casewatch.schema.ContactEvent;
 import io.casewatch.schema.EscalationAck;
+import io.casewatch.schema.internal.Figure;
+import io.casewatch.schema.internal.MerchantFact;
 import io.casewatch.topology.CasewatchTopology;
 import io.casewatch.topology.Topics;
 
@@ -39,6 +41,7 @@ public final class CaseDriver implements AutoCloseable {
     private final List<TestOutputTopic<String, Alert>> escalations = new ArrayList<>();
     private final TestOutputTopic<String, CaseStatus> status;
     private final TestOutputTopic<byte[], byte[]> dlq;
+    private final TestOutputTopic<String, MerchantFact> facts;
     private final List<Alert> seen = new ArrayList<>();
     private CaseStatus lastStatus;
 
@@ -65,6 +68,7 @@ public final class CaseDriver implements AutoCloseable {
             escalations.add(driver.createOutputTopic(t.name(), Serdes.String().deserializer(), t.valueSerde().deserializer()));
         }
         status = driver.createOutputTopic(topics.status().name(), Serdes.String().deserializer(), topics.status().valueSerde().deserializer());
+        facts = driver.createOutputTopic(topics.facts().name(), Serdes.String().deserializer(), topics.facts().valueSerde().deserializer());
         dlq = driver.createOutputTopic(topics.deadLetters().name(), Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
     }
 
@@ -113,6 +117,17 @@ public final class CaseDriver implements AutoCloseable {
             lastStatus = s;
         }
         return lastStatus;
+    }
+
+    /** The watermarks sent to the merchant statistics since the last call (one record per statistics partition). */
+    public List<MerchantFact> watermarks() {
+        return facts.readValuesToList().stream().filter(f -> f.getFigure() == Figure.WATERMARK).toList();
+    }
+
+    /** Moves the driver's wall clock, which fires wall-clock punctuations. */
+    public CaseDriver advanceWallClock(java.time.Duration d) {
+        driver.advanceWallClockTime(d);
+        return this;
     }
 
     public List<TestRecord<byte[], byte[]>> deadLetters() {
