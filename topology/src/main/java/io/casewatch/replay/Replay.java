@@ -73,7 +73,10 @@ public final class Replay {
         if (settings.clock() != null) {
             throw new IllegalArgumentException("replay runs on stream time only: the settings must have no clock");
         }
-        this.settings = settings.withStores(io.casewatch.topology.StoreKind.IN_MEMORY);
+        // Stream time only: a watermark pace on the wall clock would make the output depend on the machine's speed.
+        CasewatchTopology.StatsSettings stats = settings.stats();
+        this.settings = settings.withStores(io.casewatch.topology.StoreKind.IN_MEMORY)
+                .withStats(new CasewatchTopology.StatsSettings(stats.grace(), stats.liveEvery(), java.time.Duration.ZERO));
     }
 
     /** What executes the topology: the direct single-task runner, or Kafka Streams' TopologyTestDriver. */

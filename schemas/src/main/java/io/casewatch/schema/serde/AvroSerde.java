@@ -2,11 +2,19 @@ package io.casewatch.schema.serde;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Objects;
 
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumWriter;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
@@ -30,8 +38,16 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
 
     private final Class<T> type;
     private final Schema schema;
-    private final BinaryMessageEncoder<T> encoder;
+    /** The single-object header: marker C3 01, then the schema's fingerprint (little-endian). */
+    private final byte[] header;
+    private final DatumWriter<T> writer;
     private final BinaryMessageDecoder<T> decoder;
+    /**
+     * Avro's own encoder writes byte by byte into a synchronized stream; casewatch encodes a case's state, its
+     * status and its facts for every event, so this writes through a buffered encoder into a scratch buffer of the
+     * thread's instead. Same bytes ({@code AvroSerdeTest} compares them with {@link BinaryMessageEncoder}'s).
+     */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     public AvroSerde(Class<T> type) {
         this.type = Objects.requireNonNull(type);
@@ -41,7 +57,9 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
             store.addSchema(old);
         }
         store.addSchema(schema);
-        this.encoder = new BinaryMessageEncoder<>(SpecificData.get(), schema);
+        this.header = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN).put((byte) 0xC3).put((byte) 0x01)
+                .putLong(SchemaNormalization.parsingFingerprint64(schema)).array();
+        this.writer = SpecificData.get().createDatumWriter(schema);
         this.decoder = new BinaryMessageDecoder<>(SpecificData.get(), schema, store);
     }
 
@@ -54,10 +72,43 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     }
 
     public byte[] toBytes(T value) {
+        Scratch out = SCRATCH.get();
+        out.count = 0;
+        out.write(header, 0, header.length);
         try {
-            return encoder.encode(value).array();
+            BinaryEncoder e = EncoderFactory.get().binaryEncoder(out, out.encoder);
+            out.encoder = e;
+            writer.write(value, e);
+            e.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        return Arrays.copyOf(out.buf, out.count);
+    }
+
+    /** A growable byte buffer without the locking of {@code ByteArrayOutputStream}, with the encoder writing to it. */
+    private static final class Scratch extends OutputStream {
+        byte[] buf = new byte[8192];
+        int count;
+        BinaryEncoder encoder;
+
+        @Override
+        public void write(int b) {
+            ensure(1);
+            buf[count++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            ensure(len);
+            System.arraycopy(b, off, buf, count, len);
+            count += len;
+        }
+
+        private void ensure(int more) {
+            if (count + more > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + more));
+            }
         }
     }
 
