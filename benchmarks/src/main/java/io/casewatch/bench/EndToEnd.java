@@ -65,6 +65,8 @@ public final class EndToEnd {
     /** Set to the peer-flink module's classpath to run the Flink peer side by side (built with {@code -Pflink}). */
     public static final String FLINK_CLASSPATH_PROPERTY = "casewatch.flink.classpath";
     private static Path DEFAULT_ONLY;
+    /** Stream threads of both the passthrough and casewatch (-Dbench.threads); 2, as deploy/ runs casewatch. */
+    private static final int THREADS = Integer.getInteger("bench.threads", 2);
 
     public static void main(String[] args) throws Exception {
         int cases = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
@@ -169,6 +171,7 @@ public final class EndToEnd {
         flags.put(StreamsConfig.APPLICATION_ID_CONFIG, app);
         flags.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
         flags.put(AppConfig.HTTP_PORT, "0");
+        flags.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(THREADS));
         // No heartbeats: "now" in the middle of a history turns the rest of it into late data. DEFAULT only and no
         // storm folding, so the breaches can be counted against the Flink peer's (which knows only DEFAULT).
         flags.put(AppConfig.TICK, "PT0S");
@@ -342,6 +345,7 @@ public final class EndToEnd {
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.STATE_DIR_CONFIG, work.resolve(app).toString());
         p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, THREADS);
         try (KafkaStreams s = new KafkaStreams(b.build(), p)) {
             long t0 = System.nanoTime();
             s.start();
