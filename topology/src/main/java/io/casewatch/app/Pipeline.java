@@ -109,9 +109,34 @@ public final class Pipeline implements AutoCloseable {
                 cfg.integer(AppConfig.MAX_TEXT, d.maxTextChars()), new IntakeCounters(), null, escalation(cfg, set),
                 new CasewatchTopology.StatsSettings(cfg.duration(AppConfig.STATS_GRACE, d.stats().grace()),
                         cfg.duration(AppConfig.STATS_LIVE, d.stats().liveEvery()),
-                        cfg.duration(AppConfig.STATS_WATERMARK_PACE, CasewatchTopology.StatsSettings.DEFAULT_RUN_WATERMARK_PACE)),
+                        cfg.duration(AppConfig.STATS_WATERMARK_PACE, d.stats().watermarkPace())),
                 PipelineMetrics.NONE, StoreKind.DURABLE,
                 cfg.duration(AppConfig.ORPHAN_GRACE, d.orphanGrace()));
+    }
+
+    /** Deadlines are looked for this often in stream time by {@code run} unless configured (topology default: 500 ms). */
+    public static final Duration RUN_PUNCTUATE = Duration.ofMillis(100);
+    /** Heartbeat interval of {@code run} unless configured. */
+    public static final Duration RUN_TICK = Duration.ofMillis(100);
+
+    /**
+     * What {@code run} (and {@code demo}) execute: {@link #settings} with the live defaults where the configuration
+     * is silent. Live, a deadline should reach the escalation topics within a second and an event's alert within a
+     * quarter of one (issue 9): deadlines are looked for every 100 ms of stream time, and watermarks to the
+     * statistics are paced by the wall clock. {@code replay} keeps the topology's defaults: its output must not
+     * change with the machine, nor with a new release's live tuning.
+     */
+    public static CasewatchTopology.Settings runSettings(AppConfig cfg) {
+        CasewatchTopology.Settings s = settings(cfg);
+        if (cfg.get(AppConfig.PUNCTUATE, null) == null) {
+            s = s.withPunctuateEvery(RUN_PUNCTUATE);
+        }
+        if (cfg.get(AppConfig.STATS_WATERMARK_PACE, null) == null) {
+            CasewatchTopology.StatsSettings st = s.stats();
+            s = s.withStats(new CasewatchTopology.StatsSettings(st.grace(), st.liveEvery(),
+                    CasewatchTopology.StatsSettings.DEFAULT_RUN_WATERMARK_PACE));
+        }
+        return s;
     }
 
     static io.casewatch.escalation.EscalationRules escalation(AppConfig cfg, PolicySet set) {
@@ -178,7 +203,7 @@ public final class Pipeline implements AutoCloseable {
 
     /** @param defaultHttpPort the HTTP port unless {@code casewatch.http.port} says otherwise */
     public static Pipeline start(AppConfig cfg, Clock clock, int defaultHttpPort) {
-        CasewatchTopology.Settings s = settings(cfg).withClock(clock);
+        CasewatchTopology.Settings s = runSettings(cfg).withClock(clock);
         Properties props = streamsProperties(cfg);
         HttpSettings http = httpSettings(cfg, defaultHttpPort);
         int partitions;
@@ -219,7 +244,7 @@ public final class Pipeline implements AutoCloseable {
             ops.close();
             throw e;
         }
-        Duration tickEvery = cfg.duration(AppConfig.TICK, Duration.ofMillis(250));
+        Duration tickEvery = cfg.duration(AppConfig.TICK, RUN_TICK);
         Ticker ticker = null;
         // Zero: heartbeats come from elsewhere (another deployment's ticker, a replayed history's own end marker).
         if (!tickEvery.isZero()) {

@@ -113,6 +113,10 @@ public final class CasewatchTopology {
             return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, st, metrics, stores, orphanGrace);
         }
 
+        public Settings withPunctuateEvery(Duration p) {
+            return new Settings(topics, policies, classifier, grace, p, maxFuture, maxTextChars, counters, clock, escalation, stats, metrics, stores, orphanGrace);
+        }
+
         public Settings withStores(StoreKind k) {
             return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats, metrics, k, orphanGrace);
         }
