@@ -65,7 +65,7 @@ public final class TopicProvisioner {
         if (!create.isEmpty()) {
             admin.createTopics(create).all().get();
         }
-        Map<String, TopicDescription> described = admin.describeTopics(copartitioned).allTopicNames().get();
+        Map<String, TopicDescription> described = describeOnceKnown(admin, copartitioned);
         int expected = described.get(topics.complaints().name()).partitions().size();
         for (String name : copartitioned) {
             int n = described.get(name).partitions().size();
@@ -75,6 +75,25 @@ public final class TopicProvisioner {
             }
         }
         return report;
+    }
+
+    /**
+     * Describes topics that may have just been created: a broker answers "unknown topic" until the creation has
+     * reached its metadata cache (seen in CI on a freshly started broker), so that answer is retried for a while.
+     */
+    private static Map<String, TopicDescription> describeOnceKnown(Admin admin, List<String> names)
+            throws ExecutionException, InterruptedException {
+        long giveUp = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try {
+                return admin.describeTopics(names).allTopicNames().get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) || System.nanoTime() > giveUp) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     /** What a topic should look like. */
