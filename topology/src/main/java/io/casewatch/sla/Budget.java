@@ -45,18 +45,33 @@ public record Budget(TimeBasis basis, long amount) {
     public static Budget parse(String text) {
         String s = text.trim().toLowerCase(Locale.ROOT);
         if (s.startsWith("p")) {
+            Duration d;
             try {
-                return calendar(Duration.parse(s.toUpperCase(Locale.ROOT)));
+                d = Duration.parse(s.toUpperCase(Locale.ROOT));
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("'" + text + "' is not an ISO-8601 duration");
             }
+            // Budgets are kept in whole minutes: a remainder would be dropped without a word ('PT20S' became a zero
+            // budget, under which every case breaches the moment it opens).
+            if (d.isNegative() || d.toSecondsPart() != 0 || d.toNanosPart() != 0) {
+                throw new IllegalArgumentException("'" + text + "': budgets are counted in whole minutes (e.g. 'PT30M', 'PT1H30M')");
+            }
+            return positive(calendar(d), text);
         }
         Matcher m = TEXT.matcher(s);
         if (!m.matches()) {
             throw new IllegalArgumentException("'" + text + "' is not a budget; write e.g. '15 business days', "
                     + "'8 weeks', '15 days', '24 hours', '4 business hours' or 'PT30M'");
         }
-        long n = Long.parseLong(m.group(1));
+        long n;
+        try {
+            n = Long.parseLong(m.group(1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "': the amount is too large");
+        }
+        if (n == 0) {
+            throw new IllegalArgumentException(zero(text));
+        }
         boolean business = m.group(2) != null && !m.group(2).equals("calendar");
         String unit = m.group(3).replaceAll("s$", "");
         return switch (unit) {
@@ -71,6 +86,17 @@ public record Budget(TimeBasis basis, long amount) {
             }
             default -> throw new IllegalArgumentException("'" + text + "': unknown unit");
         };
+    }
+
+    private static Budget positive(Budget b, String text) {
+        if (b.amount() == 0) {
+            throw new IllegalArgumentException(zero(text));
+        }
+        return b;
+    }
+
+    private static String zero(String text) {
+        return "'" + text + "' is a budget of zero: every case would breach the moment it opens";
     }
 
     public boolean dayBased() {

@@ -112,6 +112,27 @@ class BudgetTest {
     }
 
     @Test
+    void aDurationThatIsNotWholeMinutesIsRefusedRatherThanTruncated() {
+        // 'PT20S' used to become a zero budget (Duration.toMinutes), under which every case breached on arrival.
+        assertThatThrownBy(() -> Budget.parse("PT20S")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("whole minutes");
+        assertThatThrownBy(() -> Budget.parse("PT1M30S")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("whole minutes");
+        assertThatThrownBy(() -> Budget.parse("PT30M0.5S")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(Budget.parse("PT1H30M")).isEqualTo(new Budget(TimeBasis.CALENDAR, 90));
+        assertThat(Budget.parse("P1DT0S")).isEqualTo(new Budget(TimeBasis.CALENDAR, 24 * 60));
+    }
+
+    @Test
+    void aZeroBudgetIsRefusedInEverySpelling() {
+        for (String zero : List.of("PT0S", "PT0M", "0 hours", "0 business days", "0 weeks", "0 minutes")) {
+            assertThatThrownBy(() -> Budget.parse(zero)).as(zero).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("zero");
+        }
+        assertThatThrownBy(() -> Budget.parse("-PT30M")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aNegativeAmountCannotBeConstructed() {
         assertThatThrownBy(() -> new Budget(TimeBasis.CALENDAR, -1))
                 .isInstanceOf(IllegalArgumentException.class)

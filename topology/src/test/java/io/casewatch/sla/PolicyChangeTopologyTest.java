@@ -49,4 +49,11 @@ class PolicyChangeTopologyTest {
                 {"policies": [{"id": "X", "firstRespnse": "4 hours"}]}
                 """)).hasMessageContaining("policies[0].firstRespnse: unknown field");
     }
+
+    @Test
+    void aSubMinuteBudgetInAPolicyFileIsRefusedWithItsPath() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PolicyFile.parse("""
+                {"policies": [{"id": "X", "firstResponse": {"budget": "PT20S"}}]}
+                """)).hasMessageContaining("policies[0].firstResponse.budget").hasMessageContaining("whole minutes");
+    }
 }
