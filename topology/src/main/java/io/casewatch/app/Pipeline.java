@@ -155,9 +155,9 @@ public final class Pipeline implements AutoCloseable {
         p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, false);
         p.put(StreamsConfig.consumerPrefix("isolation.level"), "read_committed");
         // A case's contacts and lifecycle events are on two topics. With Kafka's default (0) a task that finds one of
-        // them momentarily empty goes on with the other at once, and under load it read replies tens of seconds after
-        // later complaints: 1,370 false FIRST_RESPONSE_BREACH in 60 s at 1,000 events/s (LatencyBenchmark), none with
-        // 2 s. A partition that stays empty is waited for once, not per record.
+        // them momentarily empty goes on with the other at once, so a reply can be read after the heartbeat that
+        // passed its deadline (a false breach). 2 s keeps a margin when an instance falls behind (500 ms let 1,167
+        // in-time replies through in such a run); sparse traffic pays it in alert latency (docs/decisions.md).
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 2_000L);
         // A defect (an exception escaping a processor) or an undecodable internal record costs one record, which goes
         // to the dead-letter topic (KIP-1034), instead of the stream thread and every case of its partitions.
