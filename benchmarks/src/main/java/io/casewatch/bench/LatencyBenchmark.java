@@ -57,13 +57,14 @@ import io.casewatch.topology.Topics;
  * deadline (each must raise nothing: its reply has to be read before the heartbeat that passes the deadline and the
  * grace, across topics; those read too late are counted), a quarter breach, a quarter loop.
  *
- * <p>Usage: {@code LatencyBenchmark [events/s] [seconds] [partitions] [warm-up seconds, not timed; 30]}.
+ * <p>Usage: {@code LatencyBenchmark [events/s] [seconds] [partitions] [warm-up seconds, not timed; 30]};
+ * {@code -Dbench.budget.minutes=N} sets the first-response budget (default 1).
  */
 public final class LatencyBenchmark {
 
     private static final String POLICY = """
             {"policies": [{"id": "BENCH", "match": {"jurisdictions": ["ZZ"]},
-              "firstResponse": {"budget": "PT1M"}}]}
+              "firstResponse": {"budget": "PT%dM"}}]}
             """;
 
     private LatencyBenchmark() {
@@ -79,7 +80,7 @@ public final class LatencyBenchmark {
         Path work = Files.createTempDirectory("casewatch-latency-");
         Topics topics = Topics.defaults();
         Path policies = work.resolve("policies.json");
-        Files.writeString(policies, POLICY);
+        Files.writeString(policies, POLICY.formatted(BUDGET.toMinutes()));
         try (LocalBrokerProcess broker = LocalBrokerProcess.start();
                 Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
             String bootstrap = broker.bootstrapServers();
@@ -277,7 +278,7 @@ public final class LatencyBenchmark {
     /** When each just-in-time reply was sent. */
     private static final Map<String, Long> repliedAt = new java.util.concurrent.ConcurrentHashMap<>();
     /** The benchmark policy's first-response budget, and how long before it the just-in-time replies are sent. */
-    private static final Duration BUDGET = Duration.ofMinutes(1);
+    private static final Duration BUDGET = Duration.ofMinutes(Long.getLong("bench.budget.minutes", 1));
     private static final Duration JUST_IN_TIME = Duration.ofMillis(100);
 
     /** First-response breaches of cases that were answered (or resolved) before their deadline. */
