@@ -174,9 +174,7 @@ public final class LatencyBenchmark {
                     if (step[1] == 2) {
                         repliedAt.put(id, now.toEpochMilli());
                     }
-                    send(producer, topics, ContactEvent.newBuilder().setEventId(id + "-r").setCaseId(id).setOccurredAt(now)
-                            .setDirection(Direction.OUTBOUND).setActor(Actor.AGENT).setChannel(Channel.CHAT)
-                            .setText("We refunded $12.40 to your card today, reference 88121.").setLanguage("en").build());
+                    send(producer, topics, reply(id, now));
                 } else {
                     // 10 RESOLVED, 11 REOPENED, 12 RESOLVED, 13 REOPENED (the loop).
                     ComplaintEventType t = step[1] % 2 == 0 ? ComplaintEventType.RESOLVED : ComplaintEventType.REOPENED;
@@ -202,14 +200,18 @@ public final class LatencyBenchmark {
                 String id = "lat-" + r[1];
                 Instant now = Instant.now();
                 repliedAt.put(id, now.toEpochMilli());
-                send(producer, topics, ContactEvent.newBuilder().setEventId(id + "-r").setCaseId(id).setOccurredAt(now)
-                        .setDirection(Direction.OUTBOUND).setActor(Actor.AGENT).setChannel(Channel.CHAT)
-                        .setText("We refunded $12.40 to your card today, reference 88121.").setLanguage("en").build());
+                send(producer, topics, reply(id, now));
                 sent++;
             }
             producer.flush();
         }
         return sent;
+    }
+
+    private static ContactEvent reply(String id, Instant at) {
+        return ContactEvent.newBuilder().setEventId(id + "-r").setCaseId(id).setOccurredAt(at).setDirection(Direction.OUTBOUND)
+                .setActor(Actor.AGENT).setChannel(Channel.CHAT).setText("We refunded $12.40 to your card today, reference 88121.")
+                .setLanguage("en").build();
     }
 
     private static ComplaintEvent complaint(String id, int caseNo, ComplaintEventType type, Instant at) {

@@ -53,7 +53,10 @@ public record Budget(TimeBasis basis, long amount) {
             }
             // Budgets are kept in whole minutes: a remainder would be dropped without a word ('PT20S' became a zero
             // budget, under which every case breaches the moment it opens).
-            if (d.isNegative() || d.toSecondsPart() != 0 || d.toNanosPart() != 0) {
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("'" + text + "': a budget cannot be negative");
+            }
+            if (d.toSecondsPart() != 0 || d.toNanosPart() != 0) {
                 throw new IllegalArgumentException("'" + text + "': budgets are counted in whole minutes (e.g. 'PT30M', 'PT1H30M')");
             }
             return positive(calendar(d), text);
@@ -63,12 +66,7 @@ public record Budget(TimeBasis basis, long amount) {
             throw new IllegalArgumentException("'" + text + "' is not a budget; write e.g. '15 business days', "
                     + "'8 weeks', '15 days', '24 hours', '4 business hours' or 'PT30M'");
         }
-        long n;
-        try {
-            n = Long.parseLong(m.group(1));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + text + "': the amount is too large");
-        }
+        long n = Long.parseLong(m.group(1));
         if (n == 0) {
             throw new IllegalArgumentException(zero(text));
         }
