@@ -142,8 +142,14 @@ public final class LatencyBenchmark {
         java.util.PriorityQueue<long[]> late = new java.util.PriorityQueue<>((a, b) -> Long.compare(a[0], b[0]));
         int nextCase = 0;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (long i = 0; i < (long) rate * seconds; i++) {
+            long load = (long) rate * seconds;
+            // After the load, no new cases, but every case's follow-ups are still sent (at the rate, the just-in-time
+            // replies at their instants): otherwise the last cases would breach for want of events the feed never sent.
+            for (long i = 0; i < load || !followUps.isEmpty() || !late.isEmpty(); i++) {
                 long due = start + i * periodNanos;
+                if (i >= load && followUps.isEmpty()) {
+                    due = Math.max(due, late.peek()[0]);
+                }
                 long wait = due - System.nanoTime();
                 if (wait > 0) {
                     LockSupport.parkNanos(wait);
@@ -155,6 +161,9 @@ public final class LatencyBenchmark {
                     step = followUps.poll();
                 }
                 if (step == null) {
+                    if (i >= load) {
+                        continue;
+                    }
                     step = new int[] {nextCase++, 0};
                 }
                 int caseNo = step[0];
@@ -187,20 +196,6 @@ public final class LatencyBenchmark {
                         followUps.add(new int[] {caseNo, step[1] + 1});
                     }
                 }
-                sent++;
-            }
-            // The just-in-time replies still owed, each at its instant: otherwise every case of the last minute would
-            // breach for want of the reply the feed never sent.
-            while (!late.isEmpty()) {
-                long[] r = late.poll();
-                long wait = r[0] - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                }
-                String id = "lat-" + r[1];
-                Instant now = Instant.now();
-                repliedAt.put(id, now.toEpochMilli());
-                send(producer, topics, reply(id, now));
                 sent++;
             }
             producer.flush();
