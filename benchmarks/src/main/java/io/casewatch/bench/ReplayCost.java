@@ -9,31 +9,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
+import org.apache.avro.specific.SpecificRecord;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.casewatch.app.AppConfig;
 import io.casewatch.app.Pipeline;
 import io.casewatch.replay.AvroJson;
 import io.casewatch.replay.Replay;
-import io.casewatch.schema.Alert;
-import io.casewatch.schema.CaseStatus;
-import io.casewatch.schema.ComplaintEvent;
-import io.casewatch.schema.ComplianceRecord;
-import io.casewatch.schema.ContactEvent;
-import io.casewatch.schema.EscalationAck;
-import io.casewatch.schema.MerchantStats;
-import io.casewatch.schema.serde.Serdes;
+import io.casewatch.schema.serde.AvroSerde;
+import io.casewatch.topology.Topic;
 import io.casewatch.topology.Topics;
 
 /**
@@ -90,21 +83,9 @@ public final class ReplayCost {
         long start = System.nanoTime();
         long sink = 0;
         for (String line : lines) {
-            if (line.isBlank()) {
-                continue;
+            if (!line.isBlank()) {
+                sink += Replay.encodedEvent(line).length;
             }
-            JsonNode node;
-            try {
-                node = JSON.readTree(line);
-            } catch (IOException e) {
-                continue;
-            }
-            byte[] bytes = switch (node.path("stream").asText()) {
-                case "complaint" -> Serdes.COMPLAINT_EVENT.toBytes(AvroJson.read(node, ComplaintEvent.getClassSchema(), Set.of("stream")));
-                case "contact" -> Serdes.CONTACT_EVENT.toBytes(AvroJson.read(node, ContactEvent.getClassSchema(), Set.of("stream")));
-                default -> Serdes.ESCALATION_ACK.toBytes(AvroJson.read(node, EscalationAck.getClassSchema(), Set.of("stream")));
-            };
-            sink += bytes.length;
         }
         if (sink == 42) {
             System.out.print("");
@@ -127,17 +108,11 @@ public final class ReplayCost {
 
     private static List<IndexedRecord> readOutputs(Path dir) throws IOException {
         Topics t = Topics.defaults();
-        Map<String, Schema> files = new LinkedHashMap<>();
-        files.put(t.l1().name(), Alert.getClassSchema());
-        files.put(t.l2().name(), Alert.getClassSchema());
-        files.put(t.l3().name(), Alert.getClassSchema());
-        files.put(t.status().name(), CaseStatus.getClassSchema());
-        files.put(t.merchantStats().name(), MerchantStats.getClassSchema());
-        files.put(t.compliance().name(), ComplianceRecord.getClassSchema());
         List<IndexedRecord> all = new ArrayList<>();
-        for (Map.Entry<String, Schema> f : files.entrySet()) {
-            for (String line : Files.readAllLines(dir.resolve(f.getKey() + ".jsonl"))) {
-                all.add(AvroJson.read(JSON.readTree(line), f.getValue(), Set.of()));
+        for (Topic<String, ? extends SpecificRecord> topic : List.of(t.l1(), t.l2(), t.l3(), t.status(), t.merchantStats(), t.compliance())) {
+            Schema schema = ((AvroSerde<?>) topic.valueSerde()).schema();
+            for (String line : Files.readAllLines(dir.resolve(topic.name() + ".jsonl"))) {
+                all.add(AvroJson.read(JSON.readTree(line), schema, Set.of()));
             }
         }
         return all;

@@ -132,9 +132,7 @@ public final class Pipeline implements AutoCloseable {
             s = s.withPunctuateEvery(RUN_PUNCTUATE);
         }
         if (cfg.get(AppConfig.STATS_WATERMARK_PACE, null) == null) {
-            CasewatchTopology.StatsSettings st = s.stats();
-            s = s.withStats(new CasewatchTopology.StatsSettings(st.grace(), st.liveEvery(),
-                    CasewatchTopology.StatsSettings.DEFAULT_RUN_WATERMARK_PACE));
+            s = s.withStats(s.stats().withWatermarkPace(CasewatchTopology.StatsSettings.DEFAULT_RUN_WATERMARK_PACE));
         }
         return s;
     }

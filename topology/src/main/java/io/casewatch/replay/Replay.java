@@ -74,9 +74,8 @@ public final class Replay {
             throw new IllegalArgumentException("replay runs on stream time only: the settings must have no clock");
         }
         // Stream time only: a watermark pace on the wall clock would make the output depend on the machine's speed.
-        CasewatchTopology.StatsSettings stats = settings.stats();
         this.settings = settings.withStores(io.casewatch.topology.StoreKind.IN_MEMORY)
-                .withStats(new CasewatchTopology.StatsSettings(stats.grace(), stats.liveEvery(), java.time.Duration.ZERO));
+                .withStats(settings.stats().withWatermarkPace(java.time.Duration.ZERO));
     }
 
     /** What executes the topology: the direct single-task runner, or Kafka Streams' TopologyTestDriver. */
@@ -148,6 +147,15 @@ public final class Replay {
             written.putAll(out.counts());
         }
         return new Summary(lines, piped, bad, late, written, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** What the reader thread makes of one line: its event, encoded as the topology reads it ({@code ReplayCost}). */
+    public static byte[] encodedEvent(String line) {
+        try {
+            return encode(parse(line));
+        } catch (LineException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     private static byte[] encode(Parsed p) {

@@ -59,7 +59,10 @@ public record Budget(TimeBasis basis, long amount) {
             if (d.toSecondsPart() != 0 || d.toNanosPart() != 0) {
                 throw new IllegalArgumentException("'" + text + "': budgets are counted in whole minutes (e.g. 'PT30M', 'PT1H30M')");
             }
-            return positive(calendar(d), text);
+            if (d.isZero()) {
+                throw new IllegalArgumentException(zero(text));
+            }
+            return calendar(d);
         }
         Matcher m = TEXT.matcher(s);
         if (!m.matches()) {
@@ -84,13 +87,6 @@ public record Budget(TimeBasis basis, long amount) {
             }
             default -> throw new IllegalArgumentException("'" + text + "': unknown unit");
         };
-    }
-
-    private static Budget positive(Budget b, String text) {
-        if (b.amount() == 0) {
-            throw new IllegalArgumentException(zero(text));
-        }
-        return b;
     }
 
     private static String zero(String text) {

@@ -147,6 +147,10 @@ public final class CasewatchTopology {
             }
         }
 
+        public StatsSettings withWatermarkPace(Duration pace) {
+            return new StatsSettings(grace, liveEvery, pace);
+        }
+
         public StatsSettings(Duration grace, Duration liveEvery) {
             this(grace, liveEvery, Duration.ZERO);
         }

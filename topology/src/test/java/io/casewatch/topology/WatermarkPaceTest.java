@@ -25,7 +25,7 @@ class WatermarkPaceTest {
 
     private static CasewatchTopology.Settings pacedBy(Duration pace) {
         CasewatchTopology.Settings s = CasewatchTopology.Settings.defaults(Topics.defaults(), PolicySet.presets()).withGrace(GRACE);
-        return s.withStats(new CasewatchTopology.StatsSettings(s.stats().grace(), s.stats().liveEvery(), pace));
+        return s.withStats(s.stats().withWatermarkPace(pace));
     }
 
     /** Thirty cases opened five minutes apart: two and a half hours of stream time. */
