@@ -50,6 +50,7 @@ public final class AppConfig {
     public static final String STATS_GRACE = "casewatch.stats.grace";
     public static final String STATS_LIVE = "casewatch.stats.live.interval";
     public static final String STATS_WATERMARK_PACE = "casewatch.stats.watermark.pace";
+    public static final String STATUS_INTERVAL = "casewatch.status.interval";
     public static final String TOPIC_PREFIX = "casewatch.topic.";
     public static final String HTTP_BIND = "casewatch.http.bind";
     public static final String HTTP_PORT = "casewatch.http.port";
@@ -57,7 +58,7 @@ public final class AppConfig {
     public static final String HTTP_TOKEN = "casewatch.http.token";
     public static final String HTTP_TOKEN_FILE = "casewatch.http.token.file";
 
-    static final Set<String> CASEWATCH_KEYS = Set.of(POLICIES_FILE, PHRASES_DIR, SIMILARITY, GRACE, PUNCTUATE, TICK, STATS_GRACE, STATS_LIVE, STATS_WATERMARK_PACE,
+    static final Set<String> CASEWATCH_KEYS = Set.of(POLICIES_FILE, PHRASES_DIR, SIMILARITY, GRACE, PUNCTUATE, TICK, STATS_GRACE, STATS_LIVE, STATS_WATERMARK_PACE, STATUS_INTERVAL,
             MAX_FUTURE, MAX_TEXT, ORPHAN_GRACE, STORM_CAP, STORM_WINDOW, QUIET_CALENDAR, HTTP_BIND, HTTP_PORT, HTTP_ADVERTISED_HOST, HTTP_TOKEN,
             HTTP_TOKEN_FILE);
     private static final List<String> CLIENT_PREFIXES = List.of(StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.RESTORE_CONSUMER_PREFIX,

@@ -111,7 +111,7 @@ public final class Pipeline implements AutoCloseable {
                         cfg.duration(AppConfig.STATS_LIVE, d.stats().liveEvery()),
                         cfg.duration(AppConfig.STATS_WATERMARK_PACE, d.stats().watermarkPace())),
                 PipelineMetrics.NONE, StoreKind.DURABLE,
-                cfg.duration(AppConfig.ORPHAN_GRACE, d.orphanGrace()));
+                cfg.duration(AppConfig.ORPHAN_GRACE, d.orphanGrace()), cfg.duration(AppConfig.STATUS_INTERVAL, d.statusInterval()));
     }
 
     /** Deadlines are looked for this often in stream time by {@code run} unless configured (topology default: 500 ms). */
@@ -130,6 +130,9 @@ public final class Pipeline implements AutoCloseable {
         CasewatchTopology.Settings s = settings(cfg);
         if (cfg.get(AppConfig.PUNCTUATE, null) == null) {
             s = s.withPunctuateEvery(RUN_PUNCTUATE);
+        }
+        if (cfg.get(AppConfig.STATUS_INTERVAL, null) == null) {
+            s = s.withStatusInterval(CasewatchTopology.Settings.DEFAULT_RUN_STATUS_INTERVAL);
         }
         if (cfg.get(AppConfig.STATS_WATERMARK_PACE, null) == null) {
             s = s.withStats(s.stats().withWatermarkPace(CasewatchTopology.StatsSettings.DEFAULT_RUN_WATERMARK_PACE));

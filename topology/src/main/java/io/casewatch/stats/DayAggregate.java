@@ -84,6 +84,20 @@ final class DayAggregate {
         }
     }
 
+    /** The time zone of a stored aggregate, without decoding the rest. */
+    static String zoneOf(byte[] b) {
+        try {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(b));
+            byte version = in.readByte();
+            if (version != VERSION) {
+                throw new IllegalStateException("day aggregate version " + version + " is not readable by this build");
+            }
+            return in.readUTF();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static DayAggregate fromBytes(byte[] b) {
         try {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(b));

@@ -29,6 +29,7 @@ import io.casewatch.schema.WindowKind;
 import io.casewatch.schema.internal.Figure;
 import io.casewatch.schema.internal.MerchantFact;
 import io.casewatch.schema.serde.AvroSerde;
+import io.casewatch.state.TimerIndex;
 
 /**
  * Per-merchant statistics (SPEC section 6) over the merchant-keyed facts: a window of one local day and 30-day
@@ -44,7 +45,6 @@ import io.casewatch.schema.serde.AvroSerde;
 public final class MerchantStatsProcessor implements Processor<String, MerchantFact, String, MerchantStats> {
 
     public static final String DAYS = "merchant-days";
-    public static final String CLOSING = "merchant-closing";
     /** Latest day window per merchant (key merchantId) and latest 30-day window (key merchantId + {@link #ROLLING_SUFFIX}). */
     public static final String LATEST = "merchant-latest";
     public static final String WATERMARKS = "merchant-watermarks";
@@ -65,7 +65,12 @@ public final class MerchantStatsProcessor implements Processor<String, MerchantF
     private final Counters counters;
     private ProcessorContext<String, MerchantStats> context;
     private KeyValueStore<Bytes, byte[]> days;
-    private KeyValueStore<Bytes, byte[]> closing;
+    /**
+     * Windows to close, by close time (key: close millis, kind, start day, merchant). Every entry is determined by a
+     * stored day and the watermark, so the index lives in memory and is rebuilt from the restored days in
+     * {@code init()}.
+     */
+    private final TimerIndex closing = new TimerIndex();
     private KeyValueStore<String, MerchantStats> latest;
     private KeyValueStore<Integer, Long> watermarks;
     private long watermark = Long.MIN_VALUE;
@@ -144,7 +149,6 @@ public final class MerchantStatsProcessor implements Processor<String, MerchantF
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(
                         stores.keyValue(DAYS, Serdes.Bytes(), Serdes.ByteArray()),
-                        stores.keyValue(CLOSING, Serdes.Bytes(), Serdes.ByteArray()),
                         stores.keyValue(LATEST, Serdes.String(), new AvroSerde<>(MerchantStats.class)),
                         stores.keyValue(WATERMARKS, Serdes.Integer(), Serdes.Long()));
             }
@@ -155,7 +159,6 @@ public final class MerchantStatsProcessor implements Processor<String, MerchantF
     public void init(ProcessorContext<String, MerchantStats> context) {
         this.context = context;
         days = context.getStateStore(DAYS);
-        closing = context.getStateStore(CLOSING);
         latest = context.getStateStore(LATEST);
         watermarks = context.getStateStore(WATERMARKS);
         // A revived task re-initialises this instance with its stores rolled back: nothing in memory may survive.
@@ -173,6 +176,35 @@ public final class MerchantStatsProcessor implements Processor<String, MerchantF
             }
         }
         watermark = slowestWatermark();
+        rebuildClosing();
+    }
+
+    /**
+     * The windows still to close: the day window of every stored day and each 30-day window holding it, where the
+     * watermark has not passed their close time. A day stays stored until the last 30-day window holding it closes,
+     * and each window closes once the watermark passes it, so this is exactly what was scheduled and not yet closed.
+     */
+    private void rebuildClosing() {
+        closing.clear();
+        try (KeyValueIterator<Bytes, byte[]> it = days.all()) {
+            while (it.hasNext()) {
+                KeyValue<Bytes, byte[]> kv = it.next();
+                byte[] k = kv.key.get();
+                String m = new String(k, 0, k.length - 5, StandardCharsets.UTF_8);
+                int d = ByteBuffer.wrap(k).getInt(k.length - 4);
+                ZoneId zone = zone(DayAggregate.zoneOf(kv.value));
+                scheduleOpen(DAY_KIND, d, zone, m);
+                for (int s = d - (StatsDays.ROLLING_DAYS - 1); s <= d; s++) {
+                    scheduleOpen(ROLLING_KIND, s, zone, m);
+                }
+            }
+        }
+    }
+
+    private void scheduleOpen(byte kind, int start, ZoneId zone, String m) {
+        if (watermark == Long.MIN_VALUE || closeAt(kind, start, zone) > watermark) {
+            schedule(kind, start, zone, m);
+        }
     }
 
     @Override
@@ -272,15 +304,10 @@ public final class MerchantStatsProcessor implements Processor<String, MerchantF
         if (w == Long.MIN_VALUE || w < earliestClose) {
             return;
         }
-        List<Bytes> due = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = closing.range(closingKey(earliestClose, (byte) 0, 0, ""), closingKey(w + 1, (byte) 0, 0, ""))) {
-            while (it.hasNext()) {
-                due.add(it.next().key);
-            }
-        }
+        List<Bytes> due = closing.dueBy(w, Integer.MAX_VALUE);
         earliestClose = w + 1;
         for (Bytes k : due) {
-            closing.delete(k);
+            closing.remove(k);
             ByteBuffer b = ByteBuffer.wrap(k.get());
             b.getLong();
             byte kind = b.get();
@@ -441,7 +468,7 @@ public final class MerchantStatsProcessor implements Processor<String, MerchantF
 
     private void schedule(byte kind, int start, ZoneId zone, String m) {
         long at = closeAt(kind, start, zone);
-        closing.put(closingKey(at, kind, start, m), new byte[0]);
+        closing.add(closingKey(at, kind, start, m));
         earliestClose = Math.min(earliestClose, Math.max(0L, at));
     }
 

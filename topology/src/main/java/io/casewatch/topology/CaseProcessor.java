@@ -1,10 +1,11 @@
 package io.casewatch.topology;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.apache.kafka.common.serialization.Serdes;
@@ -17,7 +18,6 @@ import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 
 import io.casewatch.cases.CaseEngine;
 import io.casewatch.cases.CaseInput;
@@ -25,6 +25,7 @@ import io.casewatch.cases.InvalidEventException;
 import io.casewatch.compliance.ComplianceRecords;
 import io.casewatch.schema.Alert;
 import io.casewatch.schema.CaseState;
+import io.casewatch.schema.CaseStatus;
 import io.casewatch.schema.ComplianceRecord;
 import io.casewatch.schema.internal.Figure;
 import io.casewatch.schema.internal.MerchantFact;
@@ -35,21 +36,25 @@ import io.casewatch.schema.EscalationAck;
 import io.casewatch.schema.internal.CaseData;
 import io.casewatch.schema.serde.AvroSerde;
 import io.casewatch.sla.ClockMath;
+import io.casewatch.state.TimerIndex;
 
 /**
  * Keeps the state of every case (keyed by caseId, over complaints, contacts and acks) and raises alerts.
  *
  * <p>Deadlines are kept in a timer index ordered by due time (key: due millis big-endian, then caseId), one entry
- * per case at its next due instant, so a punctuation reads only what is due. Punctuation runs on stream time, which
+ * per case at its next due instant, so a punctuation reads only what is due. The index lives in memory: each case
+ * stores its next due instant ({@code timerAt}), so the index is rebuilt from the restored store in {@code init()}
+ * rather than written to a changelog of its own. Punctuation runs on stream time, which
  * casewatch's own tick records move forward when no traffic arrives (docs/time.md); a deadline fires once stream
  * time passes it by the lateness grace, so events that arrive slightly out of order are still counted.
  */
 final class CaseProcessor implements Processor<String, Object, Object, Object> {
 
     static final String CASES = "case-store";
-    static final String TIMERS = "case-timers";
     static final String META = "case-meta";
     private static final String POLICY_EPOCH = "policy-epoch";
+    /** case-meta: the change sequence number up to which every changed case's status has been emitted. */
+    private static final String STATUS_EMITTED = "status-emitted-seq";
     /** A bound on one punctuation's work so that a huge backlog of due timers cannot stall the task. */
     static final int MAX_TIMERS_PER_PUNCTUATION = 20_000;
 
@@ -65,7 +70,8 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
     private KeyValueStore<String, CaseData> cases;
     private DecodedCases decoded;
     private final int decodedCases;
-    private KeyValueStore<Bytes, byte[]> timers;
+    /** Each case's next due instant (key: due millis big-endian, then caseId), derived from the cases' timerAt. */
+    private final TimerIndex timers = new TimerIndex();
     private KeyValueStore<String, Long> meta;
     private long lastWatermark = Long.MIN_VALUE;
     /** Wall-clock time (Kafka Streams' cached system time) of the last watermark sent, for the pace. */
@@ -74,12 +80,6 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
     private long heldWatermark = Long.MIN_VALUE;
     /** Least wall-clock time between two watermarks; zero: paced by stream time only (replay, tests). */
     private final Duration watermarkPace;
-    /**
-     * No timer in the index is due before this instant: scans start here, not at zero, so they do not wade
-     * through the tombstones of fired timers.
-     * In memory only: after a restart the first punctuation scans from zero and sets it again.
-     */
-    private long earliestTimer = 0L;
     private Long appliedPolicyEpoch;
     private int partition;
     /**
@@ -99,8 +99,25 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
     record Sinks(String gate, String l1, String l2, String l3, String status, String deadLetters, String facts, String compliance) {
     }
 
+    /** Statuses are coalesced per case over this interval; zero: one for every change. */
+    private final Duration statusInterval;
+    /** Whether the status interval is wall-clock time ({@code run}) or stream time (replay, tests). */
+    private final boolean statusOnWallClock;
+    /**
+     * The latest status of each case changed since statuses were last emitted, in the order the cases first changed.
+     * In memory; a restarted task finds the cases that still owe one by their {@code changeSeq} (see {@link #init}).
+     */
+    private final Map<String, PendingStatus> pendingStatus = new LinkedHashMap<>();
+    /** The highest change sequence number a case of this task carries. */
+    private long changeSeq;
+
+    private record PendingStatus(CaseStatus status, long timestamp) {
+    }
+
     CaseProcessor(CaseEngine engine, Duration grace, Duration punctuateEvery, Sinks sinks, IntakeCounters counters, PipelineMetrics metrics,
-            Duration orphanGrace, int decodedCases, Duration watermarkPace) {
+            Duration orphanGrace, int decodedCases, Duration watermarkPace, Duration statusInterval, boolean statusOnWallClock) {
+        this.statusInterval = statusInterval;
+        this.statusOnWallClock = statusOnWallClock;
         this.metrics = metrics;
         this.watermarkPace = watermarkPace;
         this.decodedCases = decodedCases;
@@ -113,19 +130,19 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
     }
 
     static ProcessorSupplier<String, Object, Object, Object> supplier(CaseEngine engine, Duration grace, Duration punctuateEvery,
-            Sinks sinks, IntakeCounters counters, PipelineMetrics metrics, StoreKind stores, Duration orphanGrace, Duration watermarkPace) {
+            Sinks sinks, IntakeCounters counters, PipelineMetrics metrics, StoreKind stores, Duration orphanGrace, Duration watermarkPace,
+            Duration statusInterval, boolean statusOnWallClock) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, Object, Object, Object> get() {
                 return new CaseProcessor(engine, grace, punctuateEvery, sinks, counters, metrics, orphanGrace, stores.decodedCases(),
-                        watermarkPace);
+                        watermarkPace, statusInterval, statusOnWallClock);
             }
 
             @Override
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(
                         stores.keyValue(CASES, Serdes.String(), new AvroSerde<>(CaseData.class)),
-                        stores.keyValue(TIMERS, Serdes.Bytes(), Serdes.ByteArray()),
                         stores.keyValue(META, Serdes.String(), Serdes.Long()),
                         OrphanHold.storeBuilder(stores));
             }
@@ -137,12 +154,10 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
         this.context = context;
         this.cases = context.getStateStore(CASES);
         this.decoded = new DecodedCases(cases, decodedCases);
-        this.timers = context.getStateStore(TIMERS);
         this.meta = context.getStateStore(META);
         this.partition = context.taskId().partition();
         // Kafka Streams re-initialises the same instance when it revives a task (e.g. after an aborted transaction),
         // with its stores rolled back: nothing kept in memory may outlive that.
-        this.earliestTimer = 0L;
         this.appliedPolicyEpoch = null;
         this.lastWatermark = Long.MIN_VALUE;
         this.heldWatermark = Long.MIN_VALUE;
@@ -151,22 +166,67 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
         if (!watermarkPace.isZero()) {
             context.schedule(watermarkPace, PunctuationType.WALL_CLOCK_TIME, this::sendHeldWatermark);
         }
-        gauges = metrics.caseGauges(context.taskId().toString());
-        if (metrics != PipelineMetrics.NONE) {
-            countOpenCases();
+        if (!statusInterval.isZero()) {
+            context.schedule(statusInterval, statusOnWallClock ? PunctuationType.WALL_CLOCK_TIME : PunctuationType.STREAM_TIME,
+                    t -> emitPendingStatuses());
         }
+        gauges = metrics.caseGauges(context.taskId().toString());
+        rebuildFromStore(metrics != PipelineMetrics.NONE);
     }
 
-    /** The gauges of a task start from its store: each open case as of its last change (once, when the task starts here). */
-    private void countOpenCases() {
+    /**
+     * The timer index from the restored cases (each stores its next due instant), and the gauges from each open case
+     * as of its last change: one pass over the store when the task starts here.
+     */
+    private void rebuildFromStore(boolean gaugesToo) {
+        timers.clear();
+        pendingStatus.clear();
+        changeSeq = 0L;
+        Long stored = meta.get(STATUS_EMITTED);
+        long emitted = stored == null ? 0L : stored;
         try (KeyValueIterator<String, CaseData> it = cases.all()) {
             while (it.hasNext()) {
                 CaseData c = it.next().value;
-                if (c.getState() == io.casewatch.schema.CaseState.OPEN || c.getState() == io.casewatch.schema.CaseState.AWAITING_CUSTOMER) {
-                    gauges.update(engine.settle(c, c.getUpdatedAt(), c.getUpdatedAt()).status());
+                if (c.getTimerAt() != null) {
+                    timers.add(timerKey(c.getTimerAt(), c.getCaseId()));
+                }
+                changeSeq = Math.max(changeSeq, c.getChangeSeq());
+                boolean owesStatus = c.getChangeSeq() > emitted;
+                boolean open = c.getState() == CaseState.OPEN || c.getState() == CaseState.AWAITING_CUSTOMER;
+                if (owesStatus || gaugesToo && open) {
+                    CaseStatus status = engine.settle(c, c.getUpdatedAt(), c.getUpdatedAt()).status();
+                    if (owesStatus) {
+                        // Changed after the last statuses were emitted, before a crash or a rebalance: still owed.
+                        pendingStatus.put(c.getCaseId(), new PendingStatus(status, c.getUpdatedAt()));
+                    }
+                    if (gaugesToo && open) {
+                        gauges.update(status);
+                    }
                 }
             }
         }
+    }
+
+    /** The latest status of every case changed since the last time, one each, in the transaction that commits next. */
+    private void emitPendingStatuses() {
+        if (pendingStatus.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<String, PendingStatus> e : pendingStatus.entrySet()) {
+            context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(e.getKey(), e.getValue().status(),
+                    e.getValue().timestamp()), sinks.status());
+        }
+        pendingStatus.clear();
+        meta.put(STATUS_EMITTED, changeSeq);
+    }
+
+    private void publishStatus(CaseData c, CaseStatus status, long timestamp) {
+        if (statusInterval.isZero()) {
+            context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(c.getCaseId(), status, timestamp), sinks.status());
+            return;
+        }
+        c.setChangeSeq(++changeSeq);
+        pendingStatus.put(c.getCaseId(), new PendingStatus(status, timestamp));
     }
 
     @Override
@@ -258,40 +318,21 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
     private void fireDueTimersAt(long streamTime) {
         long now = streamTime - grace.toMillis();
         reindexOnPolicyChange(now, streamTime);
-        List<Bytes> due = new ArrayList<>();
-        if (now >= earliestTimer) {
-            // Bounded above by now: an in-memory store copies the keys of a range, so an open-ended one would
-            // cost every open case on every punctuation.
-            long next = now + 1;
-            try (KeyValueIterator<Bytes, byte[]> it = timers.range(timerKey(earliestTimer, ""), timerKey(now + 1, ""))) {
-                while (it.hasNext()) {
-                    Bytes key = it.next().key;
-                    if (due.size() >= MAX_TIMERS_PER_PUNCTUATION) {
-                        next = dueOf(key);
-                        break;
-                    }
-                    due.add(key);
-                }
-            }
-            earliestTimer = next;
-        }
-        long waiting = Long.MAX_VALUE;
+        List<Bytes> due = timers.dueBy(now, MAX_TIMERS_PER_PUNCTUATION);
         for (Bytes key : due) {
             String caseId = caseIdOf(key);
             CaseData c = decoded.get(caseId);
             if (c != null && !c.getOpened()) {
                 if (openedTime >= orphans.dueAt(caseId, c.getFirstSeenAt())) {
-                    timers.delete(key);
+                    timers.remove(key);
                     orphans.expire(caseId, streamTime);
                     decoded.delete(caseId);
-                } else {
-                    // The OPENED events are not read that far yet: the entry stays and is looked at again (read only)
-                    // at every punctuation until they are, or until the OPENED moves it.
-                    waiting = Math.min(waiting, dueOf(key));
                 }
+                // Otherwise the OPENED events are not read that far yet: the entry stays and is looked at again at
+                // every punctuation until they are, or until the OPENED moves it.
                 continue;
             }
-            timers.delete(key);
+            timers.remove(key);
             if (c == null) {
                 continue;
             }
@@ -299,9 +340,6 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
             List<Alert> alerts = engine.advance(c, now);
             emit(alerts);
             save(c, now, streamTime, alerts);
-        }
-        if (waiting != Long.MAX_VALUE) {
-            earliestTimer = Math.min(earliestTimer, waiting);
         }
         sendWatermark(now);
     }
@@ -390,10 +428,9 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
         }
         reschedule(c, settled.nextDue());
         List<MerchantFact> facts = CaseFacts.of(c, settled.views(), alerts, firedUpTo, engine.policies().merchantZone(c.getMerchantId()));
+        publishStatus(c, settled.status(), now);
         decoded.put(c);
         gauges.update(settled.status());
-        context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(c.getCaseId(), settled.status(), now),
-                sinks.status());
         for (MerchantFact f : facts) {
             context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(f.getMerchantId(), f, now), sinks.facts());
         }
@@ -406,13 +443,12 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
             return;
         }
         if (current != null) {
-            timers.delete(timerKey(current, c.getCaseId()));
+            timers.remove(timerKey(current, c.getCaseId()));
         }
         if (next == ClockMath.NEVER) {
             c.setTimerAt(null);
         } else {
-            timers.put(timerKey(next, c.getCaseId()), new byte[0]);
-            earliestTimer = Math.min(earliestTimer, Math.max(0L, next));
+            timers.add(timerKey(next, c.getCaseId()));
             c.setTimerAt(next);
         }
     }
@@ -425,15 +461,7 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
     }
 
     static Bytes timerKey(long due, String caseId) {
-        byte[] id = caseId.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer b = ByteBuffer.allocate(8 + id.length);
-        b.putLong(Math.max(0L, due));
-        b.put(id);
-        return Bytes.wrap(b.array());
-    }
-
-    static long dueOf(Bytes timerKey) {
-        return ByteBuffer.wrap(timerKey.get()).getLong();
+        return TimerIndex.key(due, caseId.getBytes(StandardCharsets.UTF_8));
     }
 
     static String caseIdOf(Bytes timerKey) {

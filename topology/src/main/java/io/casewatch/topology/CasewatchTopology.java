@@ -48,11 +48,21 @@ public final class CasewatchTopology {
      */
     public record Settings(Topics topics, PolicySet policies, HoldingReplyClassifier classifier, Duration grace,
             Duration punctuateEvery, Duration maxFuture, int maxTextChars, IntakeCounters counters, java.time.Clock clock,
-            EscalationRules escalation, StatsSettings stats, PipelineMetrics metrics, StoreKind stores, Duration orphanGrace) {
+            EscalationRules escalation, StatsSettings stats, PipelineMetrics metrics, StoreKind stores, Duration orphanGrace,
+            Duration statusInterval) {
         /** Default of {@link #orphanGrace}: how long records of a case wait for its OPENED before they are dead-lettered. */
         public static final Duration DEFAULT_ORPHAN_GRACE = Duration.ofHours(1);
+        /**
+         * What {@code run} coalesces a case's statuses over unless configured (SPEC section 6: "about a second"). The
+         * topology's own default is zero, a status for every change, which replay and the tests keep.
+         */
+        public static final Duration DEFAULT_RUN_STATUS_INTERVAL = Duration.ofSeconds(1);
 
         public Settings {
+            Objects.requireNonNull(statusInterval);
+            if (statusInterval.isNegative()) {
+                throw new IllegalArgumentException("status interval must not be negative");
+            }
             Objects.requireNonNull(orphanGrace);
             if (orphanGrace.isZero() || orphanGrace.isNegative()) {
                 throw new IllegalArgumentException("orphan grace must be positive");
@@ -77,7 +87,7 @@ public final class CasewatchTopology {
                 Duration maxFuture, int maxTextChars, IntakeCounters counters, java.time.Clock clock, EscalationRules escalation,
                 StatsSettings stats, PipelineMetrics metrics, StoreKind stores) {
             this(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats, metrics,
-                    stores, DEFAULT_ORPHAN_GRACE);
+                    stores, DEFAULT_ORPHAN_GRACE, Duration.ZERO);
         }
 
         /** Settings with default merchant statistics, durable stores and no metrics. */
@@ -94,35 +104,40 @@ public final class CasewatchTopology {
         }
 
         public Settings withMetrics(PipelineMetrics m) {
-            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats, m, stores, orphanGrace);
+            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats, m, stores, orphanGrace, statusInterval);
         }
 
         public Settings withGrace(Duration g) {
-            return new Settings(topics, policies, classifier, g, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats, metrics, stores, orphanGrace);
+            return new Settings(topics, policies, classifier, g, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats, metrics, stores, orphanGrace, statusInterval);
         }
 
         public Settings withClock(java.time.Clock c) {
-            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, c, escalation, stats, metrics, stores, orphanGrace);
+            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, c, escalation, stats, metrics, stores, orphanGrace, statusInterval);
         }
 
         public Settings withEscalation(EscalationRules e) {
-            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, e, stats, metrics, stores, orphanGrace);
+            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, e, stats, metrics, stores, orphanGrace, statusInterval);
         }
 
         public Settings withStats(StatsSettings st) {
-            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, st, metrics, stores, orphanGrace);
+            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, st, metrics, stores, orphanGrace, statusInterval);
         }
 
         public Settings withPunctuateEvery(Duration p) {
-            return new Settings(topics, policies, classifier, grace, p, maxFuture, maxTextChars, counters, clock, escalation, stats, metrics, stores, orphanGrace);
+            return new Settings(topics, policies, classifier, grace, p, maxFuture, maxTextChars, counters, clock, escalation, stats, metrics, stores, orphanGrace, statusInterval);
         }
 
         public Settings withStores(StoreKind k) {
-            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats, metrics, k, orphanGrace);
+            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats, metrics, k, orphanGrace, statusInterval);
+        }
+
+        /** Statuses coalesced per case over this interval (wall clock with a clock, stream time in replay); zero: every change. */
+        public Settings withStatusInterval(Duration i) {
+            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats, metrics, stores, orphanGrace, i);
         }
 
         public Settings withOrphanGrace(Duration o) {
-            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats, metrics, stores, o);
+            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats, metrics, stores, o, statusInterval);
         }
     }
 
@@ -184,7 +199,7 @@ public final class CasewatchTopology {
 
         CaseProcessor.Sinks sinks = new CaseProcessor.Sinks(GATE, SINK_L1, SINK_L2, SINK_L3, SINK_STATUS, SINK_DLQ, SINK_FACTS, SINK_COMPLIANCE);
         plan.processor(CASES, CaseProcessor.supplier(engine, s.grace(), s.punctuateEvery(), sinks, s.counters(), s.metrics(), s.stores(), s.orphanGrace(),
-                s.stats().watermarkPace()),
+                s.stats().watermarkPace(), s.statusInterval(), s.clock() != null),
                 "intake-complaints", "intake-contacts", "intake-acks", "intake-ticks");
         plan.processor(GATE, EscalationGate.supplier(s.escalation(), s.grace(), sinks, s.metrics(), s.stores()), CASES);
 

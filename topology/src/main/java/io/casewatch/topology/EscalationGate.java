@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.apache.kafka.common.serialization.Serdes;
@@ -38,20 +39,19 @@ import io.casewatch.schema.serde.AvroSerde;
  */
 final class EscalationGate implements Processor<String, Alert, Object, Object> {
 
-    static final String PASSED = "storm-passed";
-    static final String FOLDED = "storm-folded";
+    /** Per merchant, level and storm window (key {@code merchant|level|windowStart}): alerts published, then folded. */
+    static final String STORM = "storm-counts";
     static final String HELD = "quiet-held";
-    static final String HELD_INDEX = "quiet-held-index";
 
     private final EscalationRules rules;
     private final Duration grace;
     private final CaseProcessor.Sinks sinks;
     private final PipelineMetrics metrics;
     private ProcessorContext<Object, Object> context;
-    private KeyValueStore<String, Long> passed;
-    private KeyValueStore<String, Long> folded;
+    private KeyValueStore<String, byte[]> storm;
     private KeyValueStore<Bytes, Alert> held;
-    private KeyValueStore<String, Long> heldIndex;
+    /** When each held alert is released (by alertId): derived from the held store's keys, rebuilt in {@code init()}. */
+    private final Map<String, Long> heldIndex = new HashMap<>();
 
     EscalationGate(EscalationRules rules, Duration grace, CaseProcessor.Sinks sinks, PipelineMetrics metrics) {
         this.metrics = metrics;
@@ -72,10 +72,8 @@ final class EscalationGate implements Processor<String, Alert, Object, Object> {
             public Set<StoreBuilder<?>> stores() {
                 AvroSerde<Alert> alerts = new AvroSerde<>(Alert.class);
                 return Set.of(
-                        stores.keyValue(PASSED, Serdes.String(), Serdes.Long()),
-                        stores.keyValue(FOLDED, Serdes.String(), Serdes.Long()),
-                        stores.keyValue(HELD, Serdes.Bytes(), alerts),
-                        stores.keyValue(HELD_INDEX, Serdes.String(), Serdes.Long()));
+                        stores.keyValue(STORM, Serdes.String(), Serdes.ByteArray()),
+                        stores.keyValue(HELD, Serdes.Bytes(), alerts));
             }
         };
     }
@@ -90,13 +88,18 @@ final class EscalationGate implements Processor<String, Alert, Object, Object> {
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
-        this.passed = context.getStateStore(PASSED);
-        this.folded = context.getStateStore(FOLDED);
+        this.storm = context.getStateStore(STORM);
         this.held = context.getStateStore(HELD);
-        this.heldIndex = context.getStateStore(HELD_INDEX);
         // A revived task re-initialises this instance with its stores rolled back: start the bounds over.
         this.earliestHeld = 0L;
         this.earliestWindowEnd = 0L;
+        heldIndex.clear();
+        try (KeyValueIterator<Bytes, Alert> it = held.all()) {
+            while (it.hasNext()) {
+                KeyValue<Bytes, Alert> kv = it.next();
+                heldIndex.put(kv.value.getAlertId(), ByteBuffer.wrap(kv.key.get()).getLong());
+            }
+        }
         context.schedule(Duration.ofSeconds(1), PunctuationType.STREAM_TIME, this::onStreamTime);
     }
 
@@ -108,7 +111,7 @@ final class EscalationGate implements Processor<String, Alert, Object, Object> {
             if (heldUntil != null) {
                 // Closed before anyone was paged: nothing to page, nothing to resolve.
                 held.delete(heldKey(heldUntil, a.getAlertId()));
-                heldIndex.delete(a.getAlertId());
+                heldIndex.remove(a.getAlertId());
                 return;
             }
             publish(a);
@@ -131,18 +134,20 @@ final class EscalationGate implements Processor<String, Alert, Object, Object> {
     private void admit(Alert a, long t) {
         long window = Math.floorDiv(t, rules.stormWindow().toMillis()) * rules.stormWindow().toMillis();
         String key = a.getMerchantId() + '|' + a.getLevel() + '|' + window;
-        Long n = passed.get(key);
-        long count = n == null ? 0 : n;
-        if (n == null) {
+        byte[] stored = storm.get(key);
+        long passedCount = stored == null ? 0 : ByteBuffer.wrap(stored).getLong(0);
+        long foldedCount = stored == null ? 0 : ByteBuffer.wrap(stored).getLong(8);
+        if (stored == null) {
             earliestWindowEnd = Math.min(earliestWindowEnd, windowOf(key) + rules.stormWindow().toMillis());
         }
-        if (count < rules.stormCap()) {
-            passed.put(key, count + 1);
+        if (passedCount < rules.stormCap()) {
+            passedCount++;
             publish(a);
         } else {
-            Long f = folded.get(key);
-            folded.put(key, f == null ? 1 : f + 1);
+            foldedCount++;
         }
+        // One record per window and merchant level, both counts in it: one changelog record where there were two.
+        storm.put(key, ByteBuffer.allocate(16).putLong(passedCount).putLong(foldedCount).array());
     }
 
     void onStreamTime(long streamTime) {
@@ -158,7 +163,7 @@ final class EscalationGate implements Processor<String, Alert, Object, Object> {
         }
         for (KeyValue<Bytes, Alert> kv : due) {
             held.delete(kv.key);
-            heldIndex.delete(kv.value.getAlertId());
+            heldIndex.remove(kv.value.getAlertId());
             long release = ByteBuffer.wrap(kv.key.get()).getLong();
             kv.value.getEvidence().getNotes().put("heldUntil", Instant.ofEpochMilli(release).toString());
             admit(kv.value, release);
@@ -171,27 +176,26 @@ final class EscalationGate implements Processor<String, Alert, Object, Object> {
         if (now < earliestWindowEnd) {
             return;
         }
-        List<String> ended = new ArrayList<>();
+        List<KeyValue<String, byte[]>> ended = new ArrayList<>();
         long next = Long.MAX_VALUE;
-        try (KeyValueIterator<String, Long> it = passed.all()) {
+        try (KeyValueIterator<String, byte[]> it = storm.all()) {
             while (it.hasNext()) {
-                String k = it.next().key;
-                long end = windowOf(k) + width;
+                KeyValue<String, byte[]> kv = it.next();
+                long end = windowOf(kv.key) + width;
                 if (end <= now) {
-                    ended.add(k);
+                    ended.add(kv);
                 } else {
                     next = Math.min(next, end);
                 }
             }
         }
         earliestWindowEnd = next;
-        for (String k : ended) {
-            Long f = folded.get(k);
-            if (f != null && f > 0) {
-                publish(summary(k, passed.get(k), f, width));
+        for (KeyValue<String, byte[]> kv : ended) {
+            long foldedCount = ByteBuffer.wrap(kv.value).getLong(8);
+            if (foldedCount > 0) {
+                publish(summary(kv.key, ByteBuffer.wrap(kv.value).getLong(0), foldedCount, width));
             }
-            passed.delete(k);
-            folded.delete(k);
+            storm.delete(kv.key);
         }
     }
 

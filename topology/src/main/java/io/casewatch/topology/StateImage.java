@@ -19,20 +19,11 @@ public final class StateImage {
         return applicationId + "-" + CaseProcessor.CASES + "-changelog";
     }
 
-    public static String timersChangelog(String applicationId) {
-        return applicationId + "-" + CaseProcessor.TIMERS + "-changelog";
-    }
-
     public static byte[] caseKey(String caseId) {
         return caseId.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     public static byte[] caseValue(CaseData c) {
         return CASE_SERDE.toBytes(c);
-    }
-
-    /** The timer index entry of a case due at {@code due}; its value is empty. */
-    public static byte[] timerKey(long due, String caseId) {
-        return CaseProcessor.timerKey(due, caseId).get();
     }
 }
