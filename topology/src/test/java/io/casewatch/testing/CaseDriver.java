@@ -119,6 +119,15 @@ public final class CaseDriver implements AutoCloseable {
         return lastStatus;
     }
 
+    /** The statuses published since the last call, in order. */
+    public List<CaseStatus> statuses() {
+        List<CaseStatus> read = status.readValuesToList();
+        if (!read.isEmpty()) {
+            lastStatus = read.get(read.size() - 1);
+        }
+        return read;
+    }
+
     /** The watermarks sent to the merchant statistics since the last call (one record per statistics partition). */
     public List<MerchantFact> watermarks() {
         return facts.readValuesToList().stream().filter(f -> f.getFigure() == Figure.WATERMARK).toList();
