@@ -11,9 +11,12 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -111,7 +114,8 @@ public final class Pipeline implements AutoCloseable {
                         cfg.duration(AppConfig.STATS_LIVE, d.stats().liveEvery()),
                         cfg.duration(AppConfig.STATS_WATERMARK_PACE, d.stats().watermarkPace())),
                 PipelineMetrics.NONE, StoreKind.DURABLE,
-                cfg.duration(AppConfig.ORPHAN_GRACE, d.orphanGrace()), cfg.duration(AppConfig.STATUS_INTERVAL, d.statusInterval()));
+                cfg.duration(AppConfig.ORPHAN_GRACE, d.orphanGrace()), cfg.duration(AppConfig.STATUS_INTERVAL, d.statusInterval()),
+                d.inputProgress());
     }
 
     /** Deadlines are looked for this often in stream time by {@code run} unless configured (topology default: 500 ms). */
@@ -149,17 +153,26 @@ public final class Pipeline implements AutoCloseable {
 
     /** Kafka Streams properties: casewatch's defaults (exactly-once v2), then the configured Kafka keys. */
     public static Properties streamsProperties(AppConfig cfg) {
+        return streamsProperties(cfg, false);
+    }
+
+    /**
+     * @param gated whether deadlines wait for every input partition to be proven past them (heartbeats from this
+     *              instance): then no task idles for a partition that looks empty
+     */
+    public static Properties streamsProperties(AppConfig cfg, boolean gated) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "casewatch");
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 0);
         p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, false);
         p.put(StreamsConfig.consumerPrefix("isolation.level"), "read_committed");
-        // A case's contacts and lifecycle events are on two topics. With Kafka's default (0) a task that finds one of
-        // them momentarily empty goes on with the other at once, so a reply can be read after the heartbeat that
-        // passed its deadline (a false breach). 2 s keeps a margin when an instance falls behind (500 ms let 1,167
-        // in-time replies through in such a run); sparse traffic pays it in alert latency (docs/decisions.md).
-        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 2_000L);
+        // A case's contacts and lifecycle events are on two topics. Gated deadlines (see start) never fire while an
+        // input partition has not been proven past them, so a task need not wait for one that looks empty: -1, which
+        // also skips Kafka Streams' per-record look at empty partitions. Ungated, a task that found one of them
+        // momentarily empty would go on with the other, and a reply could be read after the heartbeat that passed its
+        // deadline (a false breach): 2 s keeps a margin when an instance falls behind (docs/decisions.md).
+        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, gated ? -1L : 2_000L);
         // A defect (an exception escaping a processor) or an undecodable internal record costs one record, which goes
         // to the dead-letter topic (KIP-1034), instead of the stream thread and every case of its partitions.
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.named(cfg.topicNames()).deadLetters().name());
@@ -205,7 +218,15 @@ public final class Pipeline implements AutoCloseable {
     /** @param defaultHttpPort the HTTP port unless {@code casewatch.http.port} says otherwise */
     public static Pipeline start(AppConfig cfg, Clock clock, int defaultHttpPort) {
         CasewatchTopology.Settings s = runSettings(cfg).withClock(clock);
-        Properties props = streamsProperties(cfg);
+        Duration tickEvery = cfg.duration(AppConfig.TICK, RUN_TICK);
+        // With this instance's heartbeats, a deadline waits until every input partition is proven past it, so tasks
+        // need not idle for a partition that looks empty (docs/time.md). Without them (heartbeats from elsewhere),
+        // nothing proves a quiet partition caught up: deadlines follow stream time, with Kafka Streams' idling.
+        boolean gated = !tickEvery.isZero();
+        if (gated) {
+            s = s.withInputProgress(new FetchedInputs());
+        }
+        Properties props = streamsProperties(cfg, gated);
         HttpSettings http = httpSettings(cfg, defaultHttpPort);
         int partitions;
         String applicationId = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
@@ -229,7 +250,7 @@ public final class Pipeline implements AutoCloseable {
             props.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, ops.advertised());
             props.put(io.casewatch.topology.DefectHandler.COUNTERS_CONFIG, s.counters());
             Topology topology = CasewatchTopology.build(s);
-            streams = new KafkaStreams(topology, props);
+            streams = gated ? new KafkaStreams(topology, props, new TrackingClientSupplier()) : new KafkaStreams(topology, props);
             // A stream thread that dies (a missing ACL on a changelog or transactional id, a fenced producer, ...)
             // shuts the instance down, as Kafka Streams' default does, and says why through failure(): `run` exits
             // with that message instead of idling in ERROR.
@@ -245,16 +266,19 @@ public final class Pipeline implements AutoCloseable {
             ops.close();
             throw e;
         }
-        Duration tickEvery = cfg.duration(AppConfig.TICK, RUN_TICK);
         Ticker ticker = null;
         // Zero: heartbeats come from elsewhere (another deployment's ticker, a replayed history's own end marker).
         if (!tickEvery.isZero()) {
             Properties tp = clientProperties(props);
             tp.put(ProducerConfig.ACKS_CONFIG, "1");
             tp.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+            Properties cp = clientProperties(props);
+            cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             ticker = new Ticker(new KafkaProducer<>(tp, new ByteArraySerializer(), new ByteArraySerializer()),
                     s.topics().ticks().name(), partitions, clock, tickEvery,
-                    e -> failure.complete(AccessCheck.failure(e, applicationId)));
+                    e -> failure.complete(AccessCheck.failure(e, applicationId)),
+                    new KafkaConsumer<>(cp, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+                    java.util.List.of(s.topics().complaints().name(), s.topics().contacts().name(), s.topics().acks().name()));
         }
         return new Pipeline(streams, ticker, s, ops, failure);
     }

@@ -3,6 +3,10 @@ package io.casewatch.app;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -11,17 +15,21 @@ import java.util.function.Consumer;
 
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.casewatch.topology.Heartbeat;
+
 /**
  * Writes a heartbeat to every partition of the ticks topic at a fixed interval, stamped with the clock's time. The
- * heartbeats move stream time when no events arrive, so deadlines fire on time in quiet periods; because they are
- * appended after everything already in the topics, a backlog is always processed before the heartbeat that
- * follows it (docs/time.md).
+ * heartbeats move stream time when no events arrive, so deadlines fire on time in quiet periods. Each carries the
+ * end offsets, read after its time was taken, of the input partitions of the same number: a task that has handled
+ * everything below them knows that partition has nothing older than the heartbeat left to bring, save events
+ * produced later than the grace after their own time (docs/time.md, "Deadlines safe by construction").
  */
 public final class Ticker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Ticker.class);
@@ -34,6 +42,10 @@ public final class Ticker implements AutoCloseable {
     private final ScheduledExecutorService executor;
     private final Consumer<Exception> onRefused;
     private final AtomicBoolean refused = new AtomicBoolean();
+    /** Reads the input partitions' end offsets (read_committed: the last stable offsets); null: heartbeats without. */
+    private final org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> offsets;
+    private final List<String> inputTopics;
+    private final AtomicBoolean offsetsFailing = new AtomicBoolean();
 
     /**
      * @param onRefused told once when the cluster refuses the heartbeats for good (no permission, failed login):
@@ -42,6 +54,17 @@ public final class Ticker implements AutoCloseable {
      */
     public Ticker(Producer<byte[], byte[]> producer, String topic, int partitions, Clock clock, Duration interval,
             Consumer<Exception> onRefused) {
+        this(producer, topic, partitions, clock, interval, onRefused, null, List.of());
+    }
+
+    /**
+     * @param offsets     a read_committed consumer for the end offsets of {@code inputTopics}, used by the ticker's
+     *                    thread only and closed with it
+     */
+    public Ticker(Producer<byte[], byte[]> producer, String topic, int partitions, Clock clock, Duration interval,
+            Consumer<Exception> onRefused, org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> offsets, List<String> inputTopics) {
+        this.offsets = offsets;
+        this.inputTopics = List.copyOf(inputTopics);
         this.producer = producer;
         this.topic = topic;
         this.partitions = partitions;
@@ -57,12 +80,21 @@ public final class Ticker implements AutoCloseable {
 
     void tick() {
         try {
+            // The time first, then the offsets: whatever is appended after they were read came after this instant.
             long now = clock.millis();
+            Map<TopicPartition, Long> ends = endOffsets();
             for (int p = 0; p < partitions; p++) {
                 RecordHeaders h = new RecordHeaders();
                 h.add("casewatch.tick", TICK_KEY);
+                Map<String, Long> mine = new LinkedHashMap<>();
+                for (String t : inputTopics) {
+                    Long end = ends.get(new TopicPartition(t, p));
+                    if (end != null) {
+                        mine.put(t, end);
+                    }
+                }
                 // The send's outcome arrives here, not from send() or flush(): a refused heartbeat is otherwise silent.
-                producer.send(new ProducerRecord<>(topic, p, now, TICK_KEY, new byte[0], h), (metadata, error) -> {
+                producer.send(new ProducerRecord<>(topic, p, now, TICK_KEY, Heartbeat.encode(mine), h), (metadata, error) -> {
                     if (error != null) {
                         failed(error);
                     }
@@ -71,6 +103,31 @@ public final class Ticker implements AutoCloseable {
             producer.flush();
         } catch (RuntimeException e) {
             failed(e);
+        }
+    }
+
+    /** The input partitions' end offsets; none when they cannot be read now (the heartbeat then proves nothing). */
+    private Map<TopicPartition, Long> endOffsets() {
+        if (offsets == null || inputTopics.isEmpty()) {
+            return Map.of();
+        }
+        List<TopicPartition> tps = new ArrayList<>();
+        for (String t : inputTopics) {
+            for (int p = 0; p < partitions; p++) {
+                tps.add(new TopicPartition(t, p));
+            }
+        }
+        try {
+            Map<TopicPartition, Long> ends = offsets.endOffsets(tps, Duration.ofSeconds(1));
+            if (offsetsFailing.compareAndSet(true, false)) {
+                LOG.info("input end offsets readable again: heartbeats prove caught-up partitions again");
+            }
+            return ends;
+        } catch (RuntimeException e) {
+            if (offsetsFailing.compareAndSet(false, true)) {
+                LOG.warn("cannot read the input partitions' end offsets ({}): deadlines of quiet partitions wait until they can", e.toString());
+            }
+            return Map.of();
         }
     }
 
@@ -93,5 +150,8 @@ public final class Ticker implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         producer.close(Duration.ofSeconds(5));
+        if (offsets != null) {
+            offsets.close(Duration.ofSeconds(5));
+        }
     }
 }

@@ -114,8 +114,28 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
     private record PendingStatus(CaseStatus status, long timestamp) {
     }
 
+    /** Tells the escalation gate how far deadlines have fired, so that its windows close on the same time. */
+    record GateTime(long at) {
+    }
+
+    private final InputProgress progress;
+    /** The task's input topics: complaints, contacts, acks (their partition of this task's number). */
+    private final String[] inputTopics;
+    /**
+     * Per input topic, the event time this task's partition of it is known to have moved past: its latest record's
+     * time, or a heartbeat's once the heartbeat proved the partition caught up. Deadlines fire only up to the
+     * least of them (when {@link InputProgress#gatesDeadlines}), so an event still unread on one partition cannot
+     * miss a deadline that another partition's traffic or a heartbeat has already passed. In memory: after a start,
+     * the first heartbeats prove them again.
+     */
+    private final long[] inputTime;
+
     CaseProcessor(CaseEngine engine, Duration grace, Duration punctuateEvery, Sinks sinks, IntakeCounters counters, PipelineMetrics metrics,
-            Duration orphanGrace, int decodedCases, Duration watermarkPace, Duration statusInterval, boolean statusOnWallClock) {
+            Duration orphanGrace, int decodedCases, Duration watermarkPace, Duration statusInterval, boolean statusOnWallClock,
+            InputProgress progress, String[] inputTopics) {
+        this.progress = progress;
+        this.inputTopics = inputTopics.clone();
+        this.inputTime = new long[inputTopics.length];
         this.statusInterval = statusInterval;
         this.statusOnWallClock = statusOnWallClock;
         this.metrics = metrics;
@@ -131,12 +151,12 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
 
     static ProcessorSupplier<String, Object, Object, Object> supplier(CaseEngine engine, Duration grace, Duration punctuateEvery,
             Sinks sinks, IntakeCounters counters, PipelineMetrics metrics, StoreKind stores, Duration orphanGrace, Duration watermarkPace,
-            Duration statusInterval, boolean statusOnWallClock) {
+            Duration statusInterval, boolean statusOnWallClock, InputProgress progress, String[] inputTopics) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, Object, Object, Object> get() {
                 return new CaseProcessor(engine, grace, punctuateEvery, sinks, counters, metrics, orphanGrace, stores.decodedCases(),
-                        watermarkPace, statusInterval, statusOnWallClock);
+                        watermarkPace, statusInterval, statusOnWallClock, progress, inputTopics);
             }
 
             @Override
@@ -161,6 +181,7 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
         this.appliedPolicyEpoch = null;
         this.lastWatermark = Long.MIN_VALUE;
         this.heldWatermark = Long.MIN_VALUE;
+        java.util.Arrays.fill(inputTime, Long.MIN_VALUE);
         orphans.init(context);
         context.schedule(punctuateEvery, PunctuationType.STREAM_TIME, this::fireDueTimers);
         if (!watermarkPace.isZero()) {
@@ -236,7 +257,12 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
 
     @Override
     public void process(org.apache.kafka.streams.processor.api.Record<String, Object> record) {
+        if (record.value() instanceof Heartbeat h) {
+            onHeartbeat(h);
+            return;
+        }
         CaseInput in = (CaseInput) record.value();
+        noteInputTime(in.source().topic(), record.timestamp());
         String caseId = record.key();
         if (isOpening(in)) {
             openedTime = Math.max(openedTime, in.occurredAt());
@@ -256,8 +282,11 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
         CaseState before = stored == null ? null : c.getState();
         List<Alert> alerts = new ArrayList<>();
         int holdingBefore = c.getHolding();
+        long firedUpTo = firedUpTo(in.occurredAt());
         try {
-            alerts.addAll(engine.advance(c, in.occurredAt() - grace.toMillis()));
+            if (firedUpTo != Long.MIN_VALUE) {
+                alerts.addAll(engine.advance(c, firedUpTo));
+            }
             alerts.addAll(switch (in.kind()) {
                 case COMPLAINT -> engine.onComplaint(c, (ComplaintEvent) in.event());
                 case CONTACT -> engine.onContact(c, (ContactEvent) in.event());
@@ -283,7 +312,7 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
         }
         metrics.holdingReplies(c.getHolding() - holdingBefore);
         emit(alerts);
-        CaseEngine.Settled settled = save(c, in.occurredAt() - grace.toMillis(), Math.max(context.currentStreamTimeMs(), in.occurredAt()), alerts);
+        CaseEngine.Settled settled = save(c, firedUpTo, Math.max(context.currentStreamTimeMs(), in.occurredAt()), alerts);
         if (in.kind() == CaseInput.Kind.COMPLAINT && c.getState() != before && isTerminal(c.getState())) {
             ComplianceRecord r = ComplianceRecords.of(c, settled.policy(), settled.calendar(),
                     engine.clocksAtTerminal(c, in.occurredAt()), c.getState().name(), in.occurredAt());
@@ -316,7 +345,10 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
     }
 
     private void fireDueTimersAt(long streamTime) {
-        long now = streamTime - grace.toMillis();
+        long now = firedUpTo(streamTime);
+        if (now == Long.MIN_VALUE) {
+            return;
+        }
         reindexOnPolicyChange(now, streamTime);
         List<Bytes> due = timers.dueBy(now, MAX_TIMERS_PER_PUNCTUATION);
         for (Bytes key : due) {
@@ -342,6 +374,49 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
             save(c, now, streamTime, alerts);
         }
         sendWatermark(now);
+        context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(null, new GateTime(now), Math.max(0L, now)),
+                sinks.gate());
+    }
+
+    /**
+     * How far deadlines may fire given an instant {@code t}: {@code t} less the grace, and, when deadlines are gated,
+     * no further than every input partition is known to have got; {@link Long#MIN_VALUE} while one is not known yet.
+     */
+    private long firedUpTo(long t) {
+        long upTo = t;
+        if (progress.gatesDeadlines()) {
+            for (long i : inputTime) {
+                upTo = Math.min(upTo, i);
+            }
+        }
+        return upTo == Long.MIN_VALUE ? Long.MIN_VALUE : upTo - grace.toMillis();
+    }
+
+    private void noteInputTime(String topic, long timestamp) {
+        for (int i = 0; i < inputTopics.length; i++) {
+            if (inputTopics[i].equals(topic)) {
+                inputTime[i] = Math.max(inputTime[i], timestamp);
+                return;
+            }
+        }
+    }
+
+    /**
+     * A heartbeat moves each input partition it proves caught up to the heartbeat's time, and what that makes due
+     * fires at once rather than at the next punctuation.
+     */
+    private void onHeartbeat(Heartbeat h) {
+        boolean moved = false;
+        for (int i = 0; i < inputTopics.length; i++) {
+            Long end = h.endOffsets().get(inputTopics[i]);
+            if (end != null && h.at() > inputTime[i] && progress.caughtUp(inputTopics[i], partition, end)) {
+                inputTime[i] = h.at();
+                moved = true;
+            }
+        }
+        if (moved) {
+            fireDueTimers(Math.max(context.currentStreamTimeMs(), h.at()));
+        }
     }
 
     /**

@@ -49,7 +49,7 @@ public final class CasewatchTopology {
     public record Settings(Topics topics, PolicySet policies, HoldingReplyClassifier classifier, Duration grace,
             Duration punctuateEvery, Duration maxFuture, int maxTextChars, IntakeCounters counters, java.time.Clock clock,
             EscalationRules escalation, StatsSettings stats, PipelineMetrics metrics, StoreKind stores, Duration orphanGrace,
-            Duration statusInterval) {
+            Duration statusInterval, InputProgress inputProgress) {
         /** Default of {@link #orphanGrace}: how long records of a case wait for its OPENED before they are dead-lettered. */
         public static final Duration DEFAULT_ORPHAN_GRACE = Duration.ofHours(1);
         /**
@@ -60,6 +60,7 @@ public final class CasewatchTopology {
 
         public Settings {
             Objects.requireNonNull(statusInterval);
+            Objects.requireNonNull(inputProgress);
             if (statusInterval.isNegative()) {
                 throw new IllegalArgumentException("status interval must not be negative");
             }
@@ -87,7 +88,7 @@ public final class CasewatchTopology {
                 Duration maxFuture, int maxTextChars, IntakeCounters counters, java.time.Clock clock, EscalationRules escalation,
                 StatsSettings stats, PipelineMetrics metrics, StoreKind stores) {
             this(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats, metrics,
-                    stores, DEFAULT_ORPHAN_GRACE, Duration.ZERO);
+                    stores, DEFAULT_ORPHAN_GRACE, Duration.ZERO, InputProgress.STREAM_TIME);
         }
 
         /** Settings with default merchant statistics, durable stores and no metrics. */
@@ -104,40 +105,45 @@ public final class CasewatchTopology {
         }
 
         public Settings withMetrics(PipelineMetrics m) {
-            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats, m, stores, orphanGrace, statusInterval);
+            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats, m, stores, orphanGrace, statusInterval, inputProgress);
         }
 
         public Settings withGrace(Duration g) {
-            return new Settings(topics, policies, classifier, g, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats, metrics, stores, orphanGrace, statusInterval);
+            return new Settings(topics, policies, classifier, g, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats, metrics, stores, orphanGrace, statusInterval, inputProgress);
         }
 
         public Settings withClock(java.time.Clock c) {
-            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, c, escalation, stats, metrics, stores, orphanGrace, statusInterval);
+            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, c, escalation, stats, metrics, stores, orphanGrace, statusInterval, inputProgress);
         }
 
         public Settings withEscalation(EscalationRules e) {
-            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, e, stats, metrics, stores, orphanGrace, statusInterval);
+            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, e, stats, metrics, stores, orphanGrace, statusInterval, inputProgress);
         }
 
         public Settings withStats(StatsSettings st) {
-            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, st, metrics, stores, orphanGrace, statusInterval);
+            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, st, metrics, stores, orphanGrace, statusInterval, inputProgress);
         }
 
         public Settings withPunctuateEvery(Duration p) {
-            return new Settings(topics, policies, classifier, grace, p, maxFuture, maxTextChars, counters, clock, escalation, stats, metrics, stores, orphanGrace, statusInterval);
+            return new Settings(topics, policies, classifier, grace, p, maxFuture, maxTextChars, counters, clock, escalation, stats, metrics, stores, orphanGrace, statusInterval, inputProgress);
         }
 
         public Settings withStores(StoreKind k) {
-            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats, metrics, k, orphanGrace, statusInterval);
+            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats, metrics, k, orphanGrace, statusInterval, inputProgress);
         }
 
         /** Statuses coalesced per case over this interval (wall clock with a clock, stream time in replay); zero: every change. */
         public Settings withStatusInterval(Duration i) {
-            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats, metrics, stores, orphanGrace, i);
+            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats, metrics, stores, orphanGrace, i, inputProgress);
+        }
+
+        /** How deadlines learn that every input partition has moved past them ({@link InputProgress#STREAM_TIME}: they do not ask). */
+        public Settings withInputProgress(InputProgress p) {
+            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats, metrics, stores, orphanGrace, statusInterval, p);
         }
 
         public Settings withOrphanGrace(Duration o) {
-            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats, metrics, stores, o, statusInterval);
+            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats, metrics, stores, o, statusInterval, inputProgress);
         }
     }
 
@@ -199,9 +205,10 @@ public final class CasewatchTopology {
 
         CaseProcessor.Sinks sinks = new CaseProcessor.Sinks(GATE, SINK_L1, SINK_L2, SINK_L3, SINK_STATUS, SINK_DLQ, SINK_FACTS, SINK_COMPLIANCE);
         plan.processor(CASES, CaseProcessor.supplier(engine, s.grace(), s.punctuateEvery(), sinks, s.counters(), s.metrics(), s.stores(), s.orphanGrace(),
-                s.stats().watermarkPace(), s.statusInterval(), s.clock() != null),
+                s.stats().watermarkPace(), s.statusInterval(), s.clock() != null, s.inputProgress(),
+                new String[] {t.complaints().name(), t.contacts().name(), t.acks().name()}),
                 "intake-complaints", "intake-contacts", "intake-acks", "intake-ticks");
-        plan.processor(GATE, EscalationGate.supplier(s.escalation(), s.grace(), sinks, s.metrics(), s.stores()), CASES);
+        plan.processor(GATE, EscalationGate.supplier(s.escalation(), sinks, s.metrics(), s.stores()), CASES);
 
         plan.sink(SINK_L1, t.l1().name(), t.l1().keySerde().serializer(), t.l1().valueSerde().serializer(), null, GATE);
         plan.sink(SINK_L2, t.l2().name(), t.l2().keySerde().serializer(), t.l2().valueSerde().serializer(), null, GATE);
@@ -224,6 +231,6 @@ public final class CasewatchTopology {
 
     private static org.apache.kafka.streams.processor.api.ProcessorSupplier<byte[], byte[], Object, Object> intake(CaseInput.Kind kind,
             Intake.Limits limits, Settings s) {
-        return () -> new Intake(kind, limits, CASES, SINK_DLQ, s.counters());
+        return () -> new Intake(kind, limits, CASES, SINK_DLQ, s.counters(), s.inputProgress());
     }
 }

@@ -2,7 +2,6 @@ package io.casewatch.topology;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,7 +12,6 @@ import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -37,14 +35,13 @@ import io.casewatch.schema.serde.AvroSerde;
  * in replay. Folding counts per merchant within this task: with P input partitions a storm yields at most P
  * summaries per window (docs/decisions.md).
  */
-final class EscalationGate implements Processor<String, Alert, Object, Object> {
+final class EscalationGate implements Processor<String, Object, Object, Object> {
 
     /** Per merchant, level and storm window (key {@code merchant|level|windowStart}): alerts published, then folded. */
     static final String STORM = "storm-counts";
     static final String HELD = "quiet-held";
 
     private final EscalationRules rules;
-    private final Duration grace;
     private final CaseProcessor.Sinks sinks;
     private final PipelineMetrics metrics;
     private ProcessorContext<Object, Object> context;
@@ -53,19 +50,18 @@ final class EscalationGate implements Processor<String, Alert, Object, Object> {
     /** When each held alert is released (by alertId): derived from the held store's keys, rebuilt in {@code init()}. */
     private final Map<String, Long> heldIndex = new HashMap<>();
 
-    EscalationGate(EscalationRules rules, Duration grace, CaseProcessor.Sinks sinks, PipelineMetrics metrics) {
+    EscalationGate(EscalationRules rules, CaseProcessor.Sinks sinks, PipelineMetrics metrics) {
         this.metrics = metrics;
         this.rules = rules;
-        this.grace = grace;
         this.sinks = sinks;
     }
 
-    static ProcessorSupplier<String, Alert, Object, Object> supplier(EscalationRules rules, Duration grace, CaseProcessor.Sinks sinks,
+    static ProcessorSupplier<String, Object, Object, Object> supplier(EscalationRules rules, CaseProcessor.Sinks sinks,
             PipelineMetrics metrics, StoreKind stores) {
         return new ProcessorSupplier<>() {
             @Override
-            public Processor<String, Alert, Object, Object> get() {
-                return new EscalationGate(rules, grace, sinks, metrics);
+            public Processor<String, Object, Object, Object> get() {
+                return new EscalationGate(rules, sinks, metrics);
             }
 
             @Override
@@ -100,12 +96,15 @@ final class EscalationGate implements Processor<String, Alert, Object, Object> {
                 heldIndex.put(kv.value.getAlertId(), ByteBuffer.wrap(kv.key.get()).getLong());
             }
         }
-        context.schedule(Duration.ofSeconds(1), PunctuationType.STREAM_TIME, this::onStreamTime);
     }
 
     @Override
-    public void process(org.apache.kafka.streams.processor.api.Record<String, Alert> record) {
-        Alert a = record.value();
+    public void process(org.apache.kafka.streams.processor.api.Record<String, Object> record) {
+        if (record.value() instanceof CaseProcessor.GateTime t) {
+            onTime(t.at());
+            return;
+        }
+        Alert a = (Alert) record.value();
         if (a.getStatus() == AlertStatus.CLOSED) {
             Long heldUntil = heldIndex.get(a.getAlertId());
             if (heldUntil != null) {
@@ -150,8 +149,12 @@ final class EscalationGate implements Processor<String, Alert, Object, Object> {
         storm.put(key, ByteBuffer.allocate(16).putLong(passedCount).putLong(foldedCount).array());
     }
 
-    void onStreamTime(long streamTime) {
-        long now = streamTime - grace.toMillis();
+    /**
+     * How far the case processor has fired deadlines (grace included): held alerts due by then are released and ended
+     * storm windows summarised. Following the case processor's time rather than stream time keeps a window open
+     * while deadlines that belong in it may still fire.
+     */
+    void onTime(long now) {
         List<KeyValue<Bytes, Alert>> due = new ArrayList<>();
         if (now >= earliestHeld) {
             try (KeyValueIterator<Bytes, Alert> it = held.range(heldKey(earliestHeld, ""), heldKey(now + 1, ""))) {

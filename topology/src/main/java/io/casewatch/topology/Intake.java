@@ -20,7 +20,9 @@ import io.casewatch.schema.serde.Serdes;
 /**
  * Reads one input topic's raw records: decodes them, checks that they make sense (SPEC section 8), and passes
  * them on as {@link CaseInput}; anything else goes to the dead-letter sink with its reason and original bytes.
- * Tick records (casewatch's heartbeats) only move stream time and stop here.
+ * Tick records (casewatch's heartbeats) move stream time and go on to the case processor as a {@link Heartbeat}, the
+ * end offsets they carry proving which input partitions are caught up. Every record read is reported to the task's
+ * {@link InputProgress}, so that such a proof counts what was dead-lettered here too.
  */
 final class Intake implements Processor<byte[], byte[], Object, Object> {
 
@@ -36,9 +38,11 @@ final class Intake implements Processor<byte[], byte[], Object, Object> {
     private final String caseProcessor;
     private final String deadLetterSink;
     private final IntakeCounters counters;
+    private final InputProgress progress;
     private ProcessorContext<Object, Object> context;
 
-    Intake(CaseInput.Kind kind, Limits limits, String caseProcessor, String deadLetterSink, IntakeCounters counters) {
+    Intake(CaseInput.Kind kind, Limits limits, String caseProcessor, String deadLetterSink, IntakeCounters counters, InputProgress progress) {
+        this.progress = progress;
         this.kind = kind;
         this.limits = limits;
         this.caseProcessor = caseProcessor;
@@ -53,11 +57,18 @@ final class Intake implements Processor<byte[], byte[], Object, Object> {
 
     @Override
     public void process(org.apache.kafka.streams.processor.api.Record<byte[], byte[]> record) {
+        RecordMetadata meta = context.recordMetadata().orElse(null);
+        if (meta != null) {
+            progress.handled(meta.topic(), meta.partition(), meta.offset());
+        }
         if (kind == null || record.headers().lastHeader(TICK_HEADER) != null) {
             counters.tick();
+            if (progress.gatesDeadlines()) {
+                context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(null,
+                        new Heartbeat(record.timestamp(), Heartbeat.endOffsetsOf(record.value())), record.timestamp()), caseProcessor);
+            }
             return;
         }
-        RecordMetadata meta = context.recordMetadata().orElse(null);
         CaseInput.Source source = new CaseInput.Source(meta == null ? null : meta.topic(), meta == null ? -1 : meta.partition(),
                 meta == null ? -1 : meta.offset(), record.timestamp(), record.key(), record.value(), record.headers());
         try {

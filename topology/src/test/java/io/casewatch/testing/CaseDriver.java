@@ -100,6 +100,14 @@ public final class CaseDriver implements AutoCloseable {
         return this;
     }
 
+    /** A heartbeat of today's ticker: moves stream time and carries the input partitions' end offsets at {@code at}. */
+    public CaseDriver heartbeat(Instant at, java.util.Map<String, Long> endOffsets) {
+        RecordHeaders h = new RecordHeaders();
+        h.add("casewatch.tick", "tick".getBytes(StandardCharsets.UTF_8));
+        ticks.pipeInput(new TestRecord<>("tick", io.casewatch.topology.Heartbeat.encode(endOffsets), h, at));
+        return this;
+    }
+
     /** Every alert record published so far (open and closed), in order per level. */
     public List<Alert> alerts() {
         for (var t : escalations) {

@@ -1,0 +1,70 @@
+package io.casewatch.app;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
+
+import io.casewatch.topology.InputProgress;
+
+/**
+ * {@link InputProgress} from the stream thread's own consumer: what each poll returned and where the consumer's
+ * position is, and what the task's intake has handled. A partition is caught up to an end offset when the position
+ * has reached it (the position steps over transaction markers and aborted records, which no task ever sees) and
+ * every record the polls returned has been handled, so none waits in the task's buffer.
+ *
+ * <p>The state is per thread: a stream thread polls its consumer and processes its tasks on the same thread, and
+ * each thread has its own consumer. An entry left from an earlier assignment of a partition can only make the proof
+ * fail (a stale last-returned offset above what a new task has handled), never succeed early: the position is read
+ * afresh after every poll.
+ */
+final class FetchedInputs implements InputProgress {
+
+    /** Per partition: last offset a poll returned, last offset handled, the consumer's position after the poll. */
+    private static final ThreadLocal<Map<TopicPartition, long[]>> STATE = ThreadLocal.withInitial(HashMap::new);
+
+    private static final int RETURNED = 0;
+    private static final int HANDLED = 1;
+    private static final int POSITION = 2;
+
+    private static long[] entry(Map<TopicPartition, long[]> state, TopicPartition tp) {
+        return state.computeIfAbsent(tp, k -> new long[] {-1L, -1L, -1L});
+    }
+
+    /** Called by the consumer after each poll, on the polling (stream) thread. */
+    static void polled(ConsumerRecords<?, ?> records, Consumer<?, ?> consumer) {
+        Map<TopicPartition, long[]> state = STATE.get();
+        for (TopicPartition tp : records.partitions()) {
+            List<? extends ConsumerRecord<?, ?>> rs = records.records(tp);
+            if (!rs.isEmpty()) {
+                long[] e = entry(state, tp);
+                e[RETURNED] = Math.max(e[RETURNED], rs.get(rs.size() - 1).offset());
+            }
+        }
+        for (TopicPartition tp : consumer.assignment()) {
+            try {
+                entry(state, tp)[POSITION] = consumer.position(tp, Duration.ZERO);
+            } catch (RuntimeException unknownYet) {
+                // No position before the first fetch of a new assignment: no proof for this partition yet.
+                entry(state, tp)[POSITION] = -1L;
+            }
+        }
+    }
+
+    @Override
+    public void handled(String topic, int partition, long offset) {
+        long[] e = entry(STATE.get(), new TopicPartition(topic, partition));
+        e[HANDLED] = Math.max(e[HANDLED], offset);
+    }
+
+    @Override
+    public boolean caughtUp(String topic, int partition, long endOffset) {
+        long[] e = STATE.get().get(new TopicPartition(topic, partition));
+        return e != null && e[POSITION] >= endOffset && e[HANDLED] >= e[RETURNED];
+    }
+}

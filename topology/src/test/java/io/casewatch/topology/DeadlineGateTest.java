@@ -1,0 +1,125 @@
+package io.casewatch.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import io.casewatch.policy.PolicySet;
+import io.casewatch.schema.Alert;
+import io.casewatch.schema.AlertKind;
+import io.casewatch.testing.CaseDriver;
+import io.casewatch.testing.Events;
+
+/**
+ * Deadlines safe by construction: a deadline fires only once every input partition of its task is known to have
+ * moved past it, by its own records or by a heartbeat that proves it caught up. The test driver reads every record
+ * as it is piped; a partition whose latest records have been appended but not yet fetched, the race that made false
+ * breaches, is played by marking it as lagging: heartbeats then cannot prove it.
+ */
+class DeadlineGateTest {
+
+    /** Monday morning: a GB case's first response is due within one business day. */
+    private static final Instant T0 = Instant.parse("2026-03-02T09:00:00Z");
+    private static final Instant REPLY = T0.plus(Duration.ofHours(20));
+    private static final Instant AFTER_DEADLINE = T0.plus(Duration.ofDays(3));
+
+    private final Topics topics = Topics.defaults();
+
+    /** Counts what the intake handled, as the stream thread's consumer does, with partitions that can be held back. */
+    private static final class Progress implements InputProgress {
+        final Map<String, Long> handled = new HashMap<>();
+        final Set<String> lagging = new HashSet<>();
+
+        @Override
+        public void handled(String topic, int partition, long offset) {
+            handled.merge(topic, offset, Math::max);
+        }
+
+        @Override
+        public boolean caughtUp(String topic, int partition, long endOffset) {
+            return !lagging.contains(topic) && handled.getOrDefault(topic, -1L) + 1 >= endOffset;
+        }
+
+        /** The end offsets a heartbeat would carry: one past every record handled, one more where a partition lags. */
+        Map<String, Long> ends(Topics t) {
+            Map<String, Long> ends = new HashMap<>();
+            for (String topic : new String[] {t.complaints().name(), t.contacts().name(), t.acks().name()}) {
+                ends.put(topic, handled.getOrDefault(topic, -1L) + 1 + (lagging.contains(topic) ? 1 : 0));
+            }
+            return ends;
+        }
+    }
+
+    private static CasewatchTopology.Settings settings(InputProgress progress) {
+        return CasewatchTopology.Settings.defaults(Topics.defaults(), PolicySet.presets())
+                .withClock(Clock.fixed(AFTER_DEADLINE.plus(Duration.ofDays(1)), ZoneOffset.UTC))
+                .withInputProgress(progress);
+    }
+
+    private static boolean breached(CaseDriver d) {
+        return d.alerts().stream().map(Alert::getKind).anyMatch(k -> k == AlertKind.FIRST_RESPONSE_BREACH);
+    }
+
+    @Test
+    void aReplyStillUnreadOnTheContactsPartitionHoldsTheDeadlineItMet() {
+        Progress progress = new Progress();
+        try (CaseDriver d = new CaseDriver(settings(progress))) {
+            d.pipe(Events.opened("c-1", T0, "GB"));
+            d.heartbeat(T0.plus(Duration.ofMinutes(1)), progress.ends(topics));
+
+            // The reply is in the contacts partition but not fetched yet when the next heartbeat is read.
+            progress.lagging.add(topics.contacts().name());
+            d.heartbeat(AFTER_DEADLINE, progress.ends(topics));
+            assertThat(breached(d)).as("the contacts partition is not proven past the deadline").isFalse();
+
+            progress.lagging.clear();
+            d.pipe(Events.agentReply("c-1", REPLY, "We have refunded you today.", "en"));
+            d.heartbeat(AFTER_DEADLINE.plusSeconds(1), progress.ends(topics));
+            assertThat(breached(d)).as("answered before the deadline").isFalse();
+        }
+    }
+
+    @Test
+    void onStreamTimeAloneTheSameOrderRaisesAFalseBreach() {
+        try (CaseDriver d = new CaseDriver(settings(InputProgress.STREAM_TIME))) {
+            d.pipe(Events.opened("c-1", T0, "GB"));
+            d.tick(AFTER_DEADLINE);
+            d.pipe(Events.agentReply("c-1", REPLY, "We have refunded you today.", "en"));
+            assertThat(breached(d)).as("the heartbeat passed the deadline before the reply was read").isTrue();
+        }
+    }
+
+    @Test
+    void partitionsProvenCaughtUpLetADeadlineWithNoReplyFire() {
+        Progress progress = new Progress();
+        try (CaseDriver d = new CaseDriver(settings(progress))) {
+            d.pipe(Events.opened("c-1", T0, "GB"));
+            d.heartbeat(AFTER_DEADLINE, progress.ends(topics));
+            assertThat(breached(d)).isTrue();
+        }
+    }
+
+    @Test
+    void aPartitionNeverProvenHoldsEveryDeadline() {
+        Progress progress = new Progress();
+        progress.lagging.add(Topics.defaults().acks().name());
+        try (CaseDriver d = new CaseDriver(settings(progress))) {
+            d.pipe(Events.opened("c-1", T0, "GB"));
+            d.heartbeat(AFTER_DEADLINE, progress.ends(topics));
+            assertThat(breached(d)).as("the acks partition has not been proven past the deadline").isFalse();
+
+            progress.lagging.clear();
+            d.heartbeat(AFTER_DEADLINE.plusSeconds(1), progress.ends(topics));
+            assertThat(breached(d)).isTrue();
+        }
+    }
+}
