@@ -167,12 +167,12 @@ public final class Pipeline implements AutoCloseable {
         p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 0);
         p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, false);
         p.put(StreamsConfig.consumerPrefix("isolation.level"), "read_committed");
-        // A case's contacts and lifecycle events are on two topics. Gated deadlines (see start) never fire while an
-        // input partition has not been proven past them, so a task need not wait for one that looks empty: -1, which
-        // also skips Kafka Streams' per-record look at empty partitions. Ungated, a task that found one of them
-        // momentarily empty would go on with the other, and a reply could be read after the heartbeat that passed its
-        // deadline (a false breach): 2 s keeps a margin when an instance falls behind (docs/decisions.md).
-        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, gated ? -1L : 2_000L);
+        // A case's contacts and lifecycle events are on two topics, read in time order: a task waits for a partition
+        // known to hold more than it has buffered. Deadlines fired by time passing are gated (see start): they wait
+        // until every input partition is proven past them, so a task need not also idle for a partition that looks
+        // empty (0). Ungated, a task that found one momentarily empty would go on with the heartbeat that passes a
+        // deadline while the reply is still on its way (a false breach): 2 s keeps a margin (docs/decisions.md).
+        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, gated ? 0L : 2_000L);
         // A defect (an exception escaping a processor) or an undecodable internal record costs one record, which goes
         // to the dead-letter topic (KIP-1034), instead of the stream thread and every case of its partitions.
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.named(cfg.topicNames()).deadLetters().name());

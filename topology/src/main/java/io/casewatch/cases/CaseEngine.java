@@ -520,14 +520,13 @@ public final class CaseEngine {
         }
         long next = ClockMath.NEVER;
         for (ClockView v : views) {
-            if (v.goalAt() != null || v.stoppedAt() != null) {
-                continue;
-            }
-            if (v.fireAt() != ClockMath.NEVER && v.fireAt() > firedUpTo) {
+            // A goal met or a case ended after a point that has not fired yet leaves that point due: the event that
+            // settled the clock may be read before the deadline it missed has fired (docs/time.md).
+            if (v.fireAt() != ClockMath.NEVER && v.fireAt() > firedUpTo && !v.settledBy(v.fireAt())) {
                 next = Math.min(next, v.fireAt());
             }
             for (long r : v.atRiskAt()) {
-                if (r != ClockMath.NEVER && r > firedUpTo) {
+                if (r != ClockMath.NEVER && r > firedUpTo && !v.settledBy(r)) {
                     next = Math.min(next, r);
                 }
             }

@@ -282,11 +282,12 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
         CaseState before = stored == null ? null : c.getState();
         List<Alert> alerts = new ArrayList<>();
         int holdingBefore = c.getHolding();
-        long firedUpTo = firedUpTo(in.occurredAt());
+        // The case's own clocks up to this event's time, before it is applied: the engine expects a case's events in
+        // time order, which Kafka Streams' time-aligned reading of the task's partitions provides (max.task.idle.ms
+        // >= 0 waits for a partition known to hold more). Clocks fired by time passing alone wait for the gate.
+        long firedUpTo = in.occurredAt() - grace.toMillis();
         try {
-            if (firedUpTo != Long.MIN_VALUE) {
-                alerts.addAll(engine.advance(c, firedUpTo));
-            }
+            alerts.addAll(engine.advance(c, firedUpTo));
             alerts.addAll(switch (in.kind()) {
                 case COMPLAINT -> engine.onComplaint(c, (ComplaintEvent) in.event());
                 case CONTACT -> engine.onContact(c, (ContactEvent) in.event());
@@ -379,8 +380,9 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
     }
 
     /**
-     * How far deadlines may fire given an instant {@code t}: {@code t} less the grace, and, when deadlines are gated,
-     * no further than every input partition is known to have got; {@link Long#MIN_VALUE} while one is not known yet.
+     * How far deadlines may fire by time passing, given stream time {@code t}: {@code t} less the grace, and, when
+     * deadlines are gated, no further than every input partition is known to have got; {@link Long#MIN_VALUE} while
+     * one is not known yet.
      */
     private long firedUpTo(long t) {
         long upTo = t;
