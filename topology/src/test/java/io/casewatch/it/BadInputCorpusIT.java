@@ -155,14 +155,7 @@ class BadInputCorpusIT {
             };
             // The backlog first, then one heartbeat at the cutoff on every partition: replay's --until.
             await(Duration.ofSeconds(60), () -> done.getAsBoolean() || accounted(counters) == totalFed);
-            try (KafkaProducer<byte[], byte[]> producer = ItSupport.producer(kafka)) {
-                for (int p = 0; p < 3; p++) {
-                    ProducerRecord<byte[], byte[]> tick = new ProducerRecord<>(TOPICS.ticks().name(), p, cutoff.toEpochMilli(),
-                            "tick".getBytes(StandardCharsets.UTF_8), new byte[0]);
-                    tick.headers().add("casewatch.tick", new byte[] {1});
-                    producer.send(tick).get();
-                }
-            }
+            ItSupport.heartbeats(kafka, 3, cutoff);
             // Until every expected alert is there, or nothing new has come for 10 s (the assertions below say what is missing).
             long[] quietSince = {System.nanoTime()};
             int[] lastSize = {-1};

@@ -45,6 +45,40 @@ final class ItSupport {
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
+    /**
+     * A heartbeat at {@code at} on every partition of the ticks topic, as casewatch's ticker writes them: with the
+     * end offsets of the input partitions of the same number, read after the time was taken, so that a task that has
+     * read that far is proven past {@code at} (replay's {@code --until} for a live pipeline).
+     */
+    static void heartbeats(LocalKafka kafka, int partitions, Instant at) throws Exception {
+        Properties cp = new Properties();
+        cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<org.apache.kafka.common.TopicPartition> inputs = new java.util.ArrayList<>();
+        for (String t : List.of(TOPICS.complaints().name(), TOPICS.contacts().name(), TOPICS.acks().name())) {
+            for (int p = 0; p < partitions; p++) {
+                inputs.add(new org.apache.kafka.common.TopicPartition(t, p));
+            }
+        }
+        try (KafkaConsumer<byte[], byte[]> offsets = new KafkaConsumer<>(cp, new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+                KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
+            Map<org.apache.kafka.common.TopicPartition, Long> ends = offsets.endOffsets(inputs, Duration.ofSeconds(10));
+            for (int p = 0; p < partitions; p++) {
+                Map<String, Long> mine = new java.util.LinkedHashMap<>();
+                for (var e : ends.entrySet()) {
+                    if (e.getKey().partition() == p) {
+                        mine.put(e.getKey().topic(), e.getValue());
+                    }
+                }
+                ProducerRecord<byte[], byte[]> tick = new ProducerRecord<>(TOPICS.ticks().name(), p, at.toEpochMilli(),
+                        "tick".getBytes(StandardCharsets.UTF_8), io.casewatch.topology.Heartbeat.encode(mine));
+                tick.headers().add("casewatch.tick", new byte[] {1});
+                producer.send(tick).get();
+            }
+        }
+    }
+
     /** A record stamped with the event's time, keyed by its case, as producers are expected to write them. */
     static ProducerRecord<byte[], byte[]> record(String topic, String key, byte[] value, Instant at) {
         return new ProducerRecord<>(topic, null, at.toEpochMilli(), key.getBytes(StandardCharsets.UTF_8), value);
