@@ -116,6 +116,8 @@ public final class Pipeline implements AutoCloseable {
 
     /** Deadlines are looked for this often in stream time by {@code run} unless configured (topology default: 500 ms). */
     public static final Duration RUN_PUNCTUATE = Duration.ofMillis(100);
+    /** How long {@code run} waits for a broker to answer before it gives up with the reason (exit 1). */
+    public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofMinutes(2);
     /** Heartbeat interval of {@code run} unless configured. */
     public static final Duration RUN_TICK = Duration.ofMillis(100);
 
@@ -204,22 +206,28 @@ public final class Pipeline implements AutoCloseable {
         CasewatchTopology.Settings s = runSettings(cfg).withClock(clock);
         Properties props = streamsProperties(cfg);
         HttpSettings http = httpSettings(cfg, defaultHttpPort);
+        Duration startupTimeout = cfg.duration(AppConfig.STARTUP_TIMEOUT, DEFAULT_STARTUP_TIMEOUT);
         int partitions;
         String applicationId = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
+        // The HTTP port is bound first so that application.server names the port actually taken (0 = a free one), and
+        // so that probes are answered (live, not ready) while the cluster is waited for.
+        Operations ops = Operations.start(http, clock, s.counters());
         try (Admin admin = Admin.create(clientProperties(props))) {
+            ClusterReachability.await(admin, props.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG),
+                    props.getProperty("security.protocol", "PLAINTEXT"), startupTimeout, applicationId);
             // Every missing topic permission at once, before anything runs, rather than one stack trace at a time.
             AccessCheck.verify(admin, s.topics(), applicationId);
             partitions = admin.describeTopics(java.util.List.of(s.topics().ticks().name())).allTopicNames().get()
                     .get(s.topics().ticks().name()).partitions().size();
         } catch (PipelineFailure e) {
+            ops.close();
             throw e;
         } catch (Exception e) {
+            ops.close();
             throw new PipelineFailure(AccessCheck.explainAccess(e, applicationId).orElse("cannot describe the ticks topic "
                     + s.topics().ticks().name() + " (create the topics first, see docs/operations.md): " + e.getMessage()), e);
         }
         CompletableFuture<PipelineFailure> failure = new CompletableFuture<>();
-        // The HTTP port is bound first so that application.server names the port actually taken (0 = a free one).
-        Operations ops = Operations.start(http, clock, s.counters());
         KafkaStreams streams;
         try {
             s = s.withMetrics(ops.metrics());
