@@ -57,10 +57,12 @@ public final class AppConfig {
     public static final String HTTP_TOKEN = "casewatch.http.token";
     public static final String HTTP_TOKEN_FILE = "casewatch.http.token.file";
     public static final String STARTUP_TIMEOUT = "casewatch.startup.timeout";
+    public static final String ROCKSDB_MEMORY_MIB = "casewatch.rocksdb.memory.mib";
+    public static final String ROCKSDB_WRITE_BUFFER_MIB = "casewatch.rocksdb.write.buffer.mib";
 
     static final Set<String> CASEWATCH_KEYS = Set.of(POLICIES_FILE, PHRASES_DIR, SIMILARITY, GRACE, PUNCTUATE, TICK, STATS_GRACE, STATS_LIVE, STATS_WATERMARK_PACE,
             MAX_FUTURE, MAX_TEXT, ORPHAN_GRACE, STORM_CAP, STORM_WINDOW, QUIET_CALENDAR, HTTP_BIND, HTTP_PORT, HTTP_ADVERTISED_HOST, HTTP_TOKEN,
-            HTTP_TOKEN_FILE, STARTUP_TIMEOUT);
+            HTTP_TOKEN_FILE, STARTUP_TIMEOUT, ROCKSDB_MEMORY_MIB, ROCKSDB_WRITE_BUFFER_MIB);
     private static final List<String> CLIENT_PREFIXES = List.of(StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.RESTORE_CONSUMER_PREFIX,
             StreamsConfig.GLOBAL_CONSUMER_PREFIX, StreamsConfig.CONSUMER_PREFIX, StreamsConfig.PRODUCER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX,
             StreamsConfig.TOPIC_PREFIX);
@@ -160,6 +162,10 @@ public final class AppConfig {
         if (k.startsWith(CONFIG_PROVIDER_PREFIX)) {
             // Kafka's config providers (config.providers.<alias>.class, .param.<name>): how secrets are read from
             // files or the environment (docs/operations.md, Security).
+            return;
+        }
+        if (k.startsWith(StreamsConfig.CLIENT_TAG_PREFIX)) {
+            // client.tag.<name>: this instance's place (zone, rack) for rack.aware.assignment.tags.
             return;
         }
         String bare = k;

@@ -118,6 +118,8 @@ public final class Pipeline implements AutoCloseable {
     public static final Duration RUN_PUNCTUATE = Duration.ofMillis(100);
     /** How long {@code run} waits for a broker to answer before it gives up with the reason (exit 1). */
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofMinutes(2);
+    /** Unless configured, a quarter of the bounded RocksDB memory may be memtables ({@link BoundedRocksDb}). */
+    static final int DEFAULT_WRITE_BUFFER_SHARE = 4;
     /** Heartbeat interval of {@code run} unless configured. */
     public static final Duration RUN_TICK = Duration.ofMillis(100);
 
@@ -168,6 +170,18 @@ public final class Pipeline implements AutoCloseable {
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 org.apache.kafka.streams.errors.LogAndContinueExceptionHandler.class.getName());
         p.putAll(cfg.kafka());
+        int rocksdb = cfg.integer(AppConfig.ROCKSDB_MEMORY_MIB, 0);
+        if (rocksdb != 0) {
+            int writeBuffers = cfg.integer(AppConfig.ROCKSDB_WRITE_BUFFER_MIB, rocksdb / DEFAULT_WRITE_BUFFER_SHARE);
+            if (rocksdb < 0 || writeBuffers <= 0 || writeBuffers >= rocksdb) {
+                throw new AppConfig.ConfigException(AppConfig.ROCKSDB_WRITE_BUFFER_MIB + " (" + writeBuffers + ") must be above 0 and below "
+                        + AppConfig.ROCKSDB_MEMORY_MIB + " (" + rocksdb + ")");
+            }
+            // The setter reads its sizes from the Streams configuration map, where only Kafka keys go otherwise.
+            p.putIfAbsent(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class.getName());
+            p.put(AppConfig.ROCKSDB_MEMORY_MIB, Integer.toString(rocksdb));
+            p.put(AppConfig.ROCKSDB_WRITE_BUFFER_MIB, Integer.toString(writeBuffers));
+        }
         if (!p.containsKey(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)) {
             throw new AppConfig.ConfigException("bootstrap.servers is not set (flag --bootstrap-servers or CASEWATCH_KAFKA_BOOTSTRAP_SERVERS)");
         }
