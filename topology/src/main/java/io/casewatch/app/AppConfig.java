@@ -57,12 +57,21 @@ public final class AppConfig {
     public static final String HTTP_TOKEN = "casewatch.http.token";
     public static final String HTTP_TOKEN_FILE = "casewatch.http.token.file";
     public static final String STARTUP_TIMEOUT = "casewatch.startup.timeout";
+    public static final String NOTIFY_ALERTMANAGER_URLS = "casewatch.notify.alertmanager.urls";
+    public static final String NOTIFY_CASE_URL = "casewatch.notify.case.url";
+    public static final String NOTIFY_DEPLOYMENT = "casewatch.notify.deployment";
+    public static final String NOTIFY_GROUP = "casewatch.notify.group";
+    public static final String NOTIFY_RESEND = "casewatch.notify.resend.interval";
+    public static final String NOTIFY_GIVE_UP = "casewatch.notify.give.up.after";
+    public static final String NOTIFY_HTTP_BIND = "casewatch.notify.http.bind";
+    public static final String NOTIFY_HTTP_PORT = "casewatch.notify.http.port";
     public static final String ROCKSDB_MEMORY_MIB = "casewatch.rocksdb.memory.mib";
     public static final String ROCKSDB_WRITE_BUFFER_MIB = "casewatch.rocksdb.write.buffer.mib";
 
     static final Set<String> CASEWATCH_KEYS = Set.of(POLICIES_FILE, PHRASES_DIR, SIMILARITY, GRACE, PUNCTUATE, TICK, STATS_GRACE, STATS_LIVE, STATS_WATERMARK_PACE,
             MAX_FUTURE, MAX_TEXT, ORPHAN_GRACE, STORM_CAP, STORM_WINDOW, QUIET_CALENDAR, HTTP_BIND, HTTP_PORT, HTTP_ADVERTISED_HOST, HTTP_TOKEN,
-            HTTP_TOKEN_FILE, STARTUP_TIMEOUT, ROCKSDB_MEMORY_MIB, ROCKSDB_WRITE_BUFFER_MIB);
+            HTTP_TOKEN_FILE, STARTUP_TIMEOUT, ROCKSDB_MEMORY_MIB, ROCKSDB_WRITE_BUFFER_MIB,
+            NOTIFY_ALERTMANAGER_URLS, NOTIFY_CASE_URL, NOTIFY_DEPLOYMENT, NOTIFY_GROUP, NOTIFY_RESEND, NOTIFY_GIVE_UP, NOTIFY_HTTP_BIND, NOTIFY_HTTP_PORT);
     private static final List<String> CLIENT_PREFIXES = List.of(StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.RESTORE_CONSUMER_PREFIX,
             StreamsConfig.GLOBAL_CONSUMER_PREFIX, StreamsConfig.CONSUMER_PREFIX, StreamsConfig.PRODUCER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX,
             StreamsConfig.TOPIC_PREFIX);
