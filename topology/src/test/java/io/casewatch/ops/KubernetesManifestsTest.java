@@ -99,17 +99,38 @@ class KubernetesManifestsTest {
                 .isGreaterThan(durationSeconds(props.getProperty(AppConfig.STARTUP_TIMEOUT), Pipeline.DEFAULT_STARTUP_TIMEOUT));
 
         assertMemoryFits(app, props);
+
+        // notify: deployed with the pipeline, one replica, same hygiene; the Services do not select it.
+        JsonNode notify = one(docs, "Deployment", "casewatch-notify");
+        assertThat(notify.path("spec").path("replicas").asInt()).isEqualTo(1);
+        JsonNode notifySpec = notify.path("spec").path("template").path("spec");
+        assertThat(notifySpec.path("enableServiceLinks").asBoolean(true)).isFalse();
+        JsonNode notifyContainer = notifySpec.path("containers").path(0);
+        assertThat(notifyContainer.path("args").toString()).contains("notify");
+        assertThat(notifyContainer.path("env").toString()).contains("CASEWATCH_NOTIFY_ALERTMANAGER_URLS");
+        assertThat(notifyContainer.path("livenessProbe").path("timeoutSeconds").asInt(1)).isGreaterThanOrEqualTo(2);
+        Map<String, String> notifyLabels = strings(notify.path("spec").path("template").path("metadata").path("labels"));
+        for (JsonNode svc : docs.stream().filter(d -> d.path("kind").asText().equals("Service")).toList()) {
+            Map<String, String> selector = strings(svc.path("spec").path("selector"));
+            assertThat(podLabels).as("Service " + svc.path("metadata").path("name").asText()).containsAllEntriesOf(selector);
+            assertThat(notifyLabels.entrySet().containsAll(selector.entrySet())).as("notify is not behind " + svc.path("metadata").path("name")).isFalse();
+        }
     }
 
     @org.junit.jupiter.api.Test
     void productionCarriesThePrometheusOperatorObjectsWithTheRulesOfTheRulesFile() throws Exception {
         List<JsonNode> docs = render("overlays/production");
         JsonNode monitor = one(docs, "PodMonitor", "casewatch");
-        assertThat(monitor.path("spec").path("jobLabel").asText()).isEqualTo("app.kubernetes.io/name");
+        assertThat(monitor.path("spec").path("jobLabel").asText()).isEqualTo("casewatch.io/job");
         Map<String, String> podLabels = strings(one(docs, "StatefulSet", "casewatch").path("spec").path("template").path("metadata").path("labels"));
         assertThat(podLabels).containsAllEntriesOf(strings(monitor.path("spec").path("selector").path("matchLabels")))
-                .containsEntry("app.kubernetes.io/name", "casewatch"); // so job="casewatch", as the rules expect
+                .containsEntry("casewatch.io/job", "casewatch"); // so job="casewatch", as the rules expect
         assertThat(monitor.path("spec").path("podMetricsEndpoints").path(0).path("port").asText()).isEqualTo("http");
+        JsonNode notifyMonitor = one(docs, "PodMonitor", "casewatch-notify");
+        Map<String, String> notifyLabels = strings(one(docs, "Deployment", "casewatch-notify").path("spec").path("template").path("metadata").path("labels"));
+        assertThat(notifyLabels).containsAllEntriesOf(strings(notifyMonitor.path("spec").path("selector").path("matchLabels")))
+                .containsEntry("casewatch.io/job", "casewatch-notify");
+        assertThat(podLabels).doesNotContainEntry("app.kubernetes.io/component", "notify");
         JsonNode rule = one(docs, "PrometheusRule", "casewatch");
         JsonNode file = YAML.readTree(DEPLOY.resolve("prometheus/casewatch-rules.yml").toFile());
         assertThat(rule.path("spec").path("groups"))
