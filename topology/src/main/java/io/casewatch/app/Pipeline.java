@@ -226,6 +226,7 @@ public final class Pipeline implements AutoCloseable {
         // The HTTP port is bound first so that application.server names the port actually taken (0 = a free one), and
         // so that probes are answered (live, not ready) while the cluster is waited for.
         Operations ops = Operations.start(http, clock, s.counters());
+        io.casewatch.ops.CalendarHorizon.watch(s.policies().calendars(), ops.registry(), clock);
         try (Admin admin = Admin.create(clientProperties(props))) {
             ClusterReachability.await(admin, props.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG),
                     props.getProperty("security.protocol", "PLAINTEXT"), startupTimeout, applicationId);

@@ -14,16 +14,26 @@ final class NotifyMetrics {
         this.registry = registry;
         Gauge.builder("casewatch.notify.open.alerts", open).description("alerts posted open and not yet closed").register(registry);
         Counter.builder("casewatch.notify.retries").description("posts to Alertmanager retried").register(registry);
+        // Registered at start, so that rules and dashboards see zeros rather than no series (increase() needs them).
+        for (String status : new String[] {"OPEN", "CLOSED"}) {
+            counter("casewatch.notify.alerts.delivered", "status", status, "alerts accepted by every Alertmanager");
+        }
+        for (String reason : new String[] {Notifier.UNDECODABLE, Notifier.UNDELIVERABLE}) {
+            counter("casewatch.notify.dead.letters", "reason", reason, "alerts dead-lettered because they could not be delivered");
+        }
+        Counter.builder("casewatch.notify.closed.unknown").description("CLOSED records for alerts not active in Alertmanager").register(registry);
+    }
+
+    private Counter counter(String name, String tag, String value, String description) {
+        return Counter.builder(name).tag(tag, value).description(description).register(registry);
     }
 
     void delivered(String status) {
-        Counter.builder("casewatch.notify.alerts.delivered").tag("status", status)
-                .description("alerts accepted by every Alertmanager").register(registry).increment();
+        counter("casewatch.notify.alerts.delivered", "status", status, "alerts accepted by every Alertmanager").increment();
     }
 
     void deadLettered(String reason) {
-        Counter.builder("casewatch.notify.dead.letters").tag("reason", reason)
-                .description("alerts dead-lettered because they could not be delivered").register(registry).increment();
+        counter("casewatch.notify.dead.letters", "reason", reason, "alerts dead-lettered because they could not be delivered").increment();
     }
 
     void retried() {
