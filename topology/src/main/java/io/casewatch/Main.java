@@ -13,16 +13,17 @@ import io.casewatch.app.ProbeCommand;
 import io.casewatch.app.ReplayCommand;
 import io.casewatch.app.ReportCommand;
 import io.casewatch.app.RunCommand;
+import io.casewatch.app.StrimziCommand;
 import io.casewatch.app.TopicsCommand;
 import io.casewatch.policy.PolicyFile;
 import io.casewatch.replay.imports.MappingException;
 
-/** The casewatch command line: {@code run}, {@code demo}, {@code replay}, {@code report}, {@code generate}, {@code import-csv}, {@code topics}, {@code notify}, {@code probe}. */
+/** The casewatch command line: {@code run}, {@code demo}, {@code replay}, {@code report}, {@code generate}, {@code import-csv}, {@code topics}, {@code notify}, {@code probe}, {@code strimzi}. */
 @Command(name = "casewatch", mixinStandardHelpOptions = true, version = "casewatch 0.1.0",
         description = "Complaint monitoring on Kafka Streams: SLA and statutory deadlines, \"still processing\" loops, merchant rates.",
         subcommands = {RunCommand.class, DemoCommand.class, ReplayCommand.class, ReportCommand.class, GenerateCommand.class,
             ImportCsvCommand.class, TopicsCommand.class, NotifyCommand.class,
-            ProbeCommand.class})
+            ProbeCommand.class, StrimziCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code of a usage or configuration error: the person at the command line can fix it. */

@@ -98,7 +98,12 @@ public final class NotifyCommand implements Callable<Integer> {
 
     /** The settings of {@code casewatch.notify.*}, defaults from {@link NotifySettings}. */
     public static NotifySettings settings(AppConfig cfg) {
-        String urls = cfg.get(AppConfig.NOTIFY_ALERTMANAGER_URLS, null);
+        return settings(cfg, true);
+    }
+
+    /** @param needAlertmanager false where only the other settings matter (the group for ACLs) */
+    static NotifySettings settings(AppConfig cfg, boolean needAlertmanager) {
+        String urls = cfg.get(AppConfig.NOTIFY_ALERTMANAGER_URLS, needAlertmanager ? null : "http://unused:9093");
         if (urls == null || urls.isBlank()) {
             throw new AppConfig.ConfigException("no Alertmanager: pass --alertmanager http://host:9093 or set " + AppConfig.NOTIFY_ALERTMANAGER_URLS);
         }
