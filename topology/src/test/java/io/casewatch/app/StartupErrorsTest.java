@@ -80,6 +80,19 @@ class StartupErrorsTest {
     }
 
     @Test
+    void notifyWithoutAnAlertmanagerIsOneLineAndExitTwo() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setErr(new PrintWriter(err, true));
+        assertThat(cli.execute("notify", "--bootstrap-servers", "127.0.0.1:9")).isEqualTo(Main.USAGE_ERROR);
+        assertThat(err.toString().strip()).isEqualTo("casewatch notify: configuration error: no Alertmanager: pass --alertmanager "
+                + "http://host:9093 or set casewatch.notify.alertmanager.urls");
+        err.getBuffer().setLength(0);
+        assertThat(cli.execute("notify", "--bootstrap-servers", "127.0.0.1:9", "--alertmanager", "alertmanager:9093")).isEqualTo(Main.USAGE_ERROR);
+        assertThat(err.toString().strip().lines()).hasSize(1).first().asString().contains("is not an http(s) URL with a host");
+    }
+
+    @Test
     void anUnreachableClusterIsOneActionableLineAndNeverReady() throws Exception {
         int kafkaPort = freePort(); // nothing listens there
         int httpPort = freePort();

@@ -140,6 +140,28 @@ class NotifyAlertmanagerIT {
     }
 
     @Test
+    void anOpenAlertIsRepostedSoAlertmanagerNeverLetsItLapse() throws Exception {
+        String l1 = ItSupport.TOPICS.l1().name();
+        try (AlertmanagerProcess am = AlertmanagerProcess.start(dir.resolve("am3"))) {
+            NotifySettings d = settings(am.url(), "notify-it-3");
+            // Re-posted every 300 ms, each post good for 4 intervals (1.2 s) ahead.
+            NotifySettings s = new NotifySettings(d.alertmanagers(), d.caseUrl(), d.deployment(), d.group(), Duration.ofMillis(300),
+                    d.giveUpAfter(), d.requestTimeout(), d.firstBackoff(), d.maxBackoff());
+            publish(l1, alert("R-1", "C-20", AlertStatus.OPEN, null));
+            try (Notifier n = notifier(s, List.of(l1))) {
+                ItSupport.await(Duration.ofSeconds(20), () -> "R-1 in Alertmanager", () -> withAlertId(am, "R-1").size() == 1);
+                Instant firstEnd = Instant.parse(withAlertId(am, "R-1").get(0).path("endsAt").asText());
+                // Past the first post's endsAt the alert is still active, its endsAt moved on by the re-posts.
+                ItSupport.await(Duration.ofSeconds(10), () -> "now past " + firstEnd, () -> Instant.now().isAfter(firstEnd.plusMillis(300)));
+                List<JsonNode> still = withAlertId(am, "R-1");
+                assertThat(still).hasSize(1);
+                assertThat(still.get(0).path("status").path("state").asText()).isEqualTo("active");
+                assertThat(Instant.parse(still.get(0).path("endsAt").asText())).isAfter(firstEnd);
+            }
+        }
+    }
+
+    @Test
     void anAlertThatCannotBeDeliveredIsDeadLetteredWithTheReason() throws Exception {
         String l2 = ItSupport.TOPICS.l2().name();
         publish(l2, alert("B-1", "C-9", AlertStatus.OPEN, null));
