@@ -57,10 +57,22 @@ public final class AppConfig {
     public static final String HTTP_ADVERTISED_HOST = "casewatch.http.advertised.host";
     public static final String HTTP_TOKEN = "casewatch.http.token";
     public static final String HTTP_TOKEN_FILE = "casewatch.http.token.file";
+    public static final String STARTUP_TIMEOUT = "casewatch.startup.timeout";
+    public static final String NOTIFY_ALERTMANAGER_URLS = "casewatch.notify.alertmanager.urls";
+    public static final String NOTIFY_CASE_URL = "casewatch.notify.case.url";
+    public static final String NOTIFY_DEPLOYMENT = "casewatch.notify.deployment";
+    public static final String NOTIFY_GROUP = "casewatch.notify.group";
+    public static final String NOTIFY_RESEND = "casewatch.notify.resend.interval";
+    public static final String NOTIFY_GIVE_UP = "casewatch.notify.give.up.after";
+    public static final String NOTIFY_HTTP_BIND = "casewatch.notify.http.bind";
+    public static final String NOTIFY_HTTP_PORT = "casewatch.notify.http.port";
+    public static final String ROCKSDB_MEMORY_MIB = "casewatch.rocksdb.memory.mib";
+    public static final String ROCKSDB_WRITE_BUFFER_MIB = "casewatch.rocksdb.write.buffer.mib";
 
     static final Set<String> CASEWATCH_KEYS = Set.of(POLICIES_FILE, PHRASES_DIR, SIMILARITY, GRACE, PUNCTUATE, TICK, STATS_GRACE, STATS_LIVE, STATS_WATERMARK_PACE, STATUS_INTERVAL,
             MAX_FUTURE, MAX_TEXT, ORPHAN_GRACE, STORM_CAP, STORM_WINDOW, QUIET_CALENDAR, HTTP_BIND, HTTP_PORT, HTTP_ADVERTISED_HOST, HTTP_TOKEN,
-            HTTP_TOKEN_FILE);
+            HTTP_TOKEN_FILE, STARTUP_TIMEOUT, ROCKSDB_MEMORY_MIB, ROCKSDB_WRITE_BUFFER_MIB,
+            NOTIFY_ALERTMANAGER_URLS, NOTIFY_CASE_URL, NOTIFY_DEPLOYMENT, NOTIFY_GROUP, NOTIFY_RESEND, NOTIFY_GIVE_UP, NOTIFY_HTTP_BIND, NOTIFY_HTTP_PORT);
     private static final List<String> CLIENT_PREFIXES = List.of(StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.RESTORE_CONSUMER_PREFIX,
             StreamsConfig.GLOBAL_CONSUMER_PREFIX, StreamsConfig.CONSUMER_PREFIX, StreamsConfig.PRODUCER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX,
             StreamsConfig.TOPIC_PREFIX);
@@ -117,7 +129,7 @@ public final class AppConfig {
         Set<String> seen = new HashSet<>();
         for (Map.Entry<String, String> e : env.entrySet()) {
             String name = e.getKey();
-            if (!name.startsWith(ENV_PREFIX) || LAUNCHER_VARIABLES.contains(name)) {
+            if (!name.startsWith(ENV_PREFIX) || LAUNCHER_VARIABLES.contains(name) || isServiceLink(name, e.getValue())) {
                 continue;
             }
             String key = name.startsWith(ENV_KAFKA_PREFIX)
@@ -131,6 +143,23 @@ public final class AppConfig {
         return out;
     }
 
+    /**
+     * Whether a variable is one a kubelet injects for a Service (docker links have the same shape): for a Service
+     * {@code casewatch} these are {@code CASEWATCH_SERVICE_HOST}, {@code CASEWATCH_SERVICE_PORT[_<name>]},
+     * {@code CASEWATCH_PORT=tcp://10.0.0.1:8080} and {@code CASEWATCH_PORT_8080_TCP[_PROTO|_PORT|_ADDR]}. They are
+     * not configuration, and without this rule every pod crashed at start-up on the unknown key
+     * {@code casewatch.port}. The bare {@code *_PORT} is recognised by its {@code tcp://} value, so that a real key
+     * ending in {@code .port} ({@code CASEWATCH_HTTP_PORT=8080}) is still read.
+     */
+    static boolean isServiceLink(String name, String value) {
+        return SERVICE_LINK_NAME.matcher(name).matches()
+                || name.endsWith("_PORT") && value != null && SERVICE_LINK_VALUE.matcher(value).matches();
+    }
+
+    private static final java.util.regex.Pattern SERVICE_LINK_NAME = java.util.regex.Pattern.compile(
+            "[A-Z0-9_]+_(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?|PORT_[0-9]+_(TCP|UDP|SCTP)(_PROTO|_PORT|_ADDR)?)");
+    private static final java.util.regex.Pattern SERVICE_LINK_VALUE = java.util.regex.Pattern.compile("(tcp|udp|sctp)://\\S+:[0-9]+");
+
     static void validateKey(String k) {
         if (k.startsWith("casewatch.")) {
             if (CASEWATCH_KEYS.contains(k) || k.startsWith(TOPIC_PREFIX) && io.casewatch.topology.Topics.DEFAULT_NAMES
@@ -143,6 +172,10 @@ public final class AppConfig {
         if (k.startsWith(CONFIG_PROVIDER_PREFIX)) {
             // Kafka's config providers (config.providers.<alias>.class, .param.<name>): how secrets are read from
             // files or the environment (docs/operations.md, Security).
+            return;
+        }
+        if (k.startsWith(StreamsConfig.CLIENT_TAG_PREFIX)) {
+            // client.tag.<name>: this instance's place (zone, rack) for rack.aware.assignment.tags.
             return;
         }
         String bare = k;

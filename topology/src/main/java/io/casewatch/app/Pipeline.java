@@ -120,6 +120,10 @@ public final class Pipeline implements AutoCloseable {
 
     /** Deadlines are looked for this often in stream time by {@code run} unless configured (topology default: 500 ms). */
     public static final Duration RUN_PUNCTUATE = Duration.ofMillis(100);
+    /** How long {@code run} waits for a broker to answer before it gives up with the reason (exit 1). */
+    public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofMinutes(2);
+    /** Unless configured, a quarter of the bounded RocksDB memory may be memtables ({@link BoundedRocksDb}). */
+    static final int DEFAULT_WRITE_BUFFER_SHARE = 4;
     /** Heartbeat interval of {@code run} unless configured. */
     public static final Duration RUN_TICK = Duration.ofMillis(100);
 
@@ -182,6 +186,18 @@ public final class Pipeline implements AutoCloseable {
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 org.apache.kafka.streams.errors.LogAndContinueExceptionHandler.class.getName());
         p.putAll(cfg.kafka());
+        int rocksdb = cfg.integer(AppConfig.ROCKSDB_MEMORY_MIB, 0);
+        if (rocksdb != 0) {
+            int writeBuffers = cfg.integer(AppConfig.ROCKSDB_WRITE_BUFFER_MIB, rocksdb / DEFAULT_WRITE_BUFFER_SHARE);
+            if (rocksdb < 0 || writeBuffers <= 0 || writeBuffers >= rocksdb) {
+                throw new AppConfig.ConfigException(AppConfig.ROCKSDB_WRITE_BUFFER_MIB + " (" + writeBuffers + ") must be above 0 and below "
+                        + AppConfig.ROCKSDB_MEMORY_MIB + " (" + rocksdb + ")");
+            }
+            // The setter reads its sizes from the Streams configuration map, where only Kafka keys go otherwise.
+            p.putIfAbsent(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class.getName());
+            p.put(AppConfig.ROCKSDB_MEMORY_MIB, Integer.toString(rocksdb));
+            p.put(AppConfig.ROCKSDB_WRITE_BUFFER_MIB, Integer.toString(writeBuffers));
+        }
         if (!p.containsKey(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)) {
             throw new AppConfig.ConfigException("bootstrap.servers is not set (flag --bootstrap-servers or CASEWATCH_KAFKA_BOOTSTRAP_SERVERS)");
         }
@@ -228,22 +244,29 @@ public final class Pipeline implements AutoCloseable {
         }
         Properties props = streamsProperties(cfg, gated);
         HttpSettings http = httpSettings(cfg, defaultHttpPort);
+        Duration startupTimeout = cfg.duration(AppConfig.STARTUP_TIMEOUT, DEFAULT_STARTUP_TIMEOUT);
         int partitions;
         String applicationId = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
+        // The HTTP port is bound first so that application.server names the port actually taken (0 = a free one), and
+        // so that probes are answered (live, not ready) while the cluster is waited for.
+        Operations ops = Operations.start(http, clock, s.counters());
+        io.casewatch.ops.CalendarHorizon.watch(s.policies().calendars(), ops.registry(), clock);
         try (Admin admin = Admin.create(clientProperties(props))) {
+            ClusterReachability.await(admin, props.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG),
+                    props.getProperty("security.protocol", "PLAINTEXT"), startupTimeout, applicationId);
             // Every missing topic permission at once, before anything runs, rather than one stack trace at a time.
             AccessCheck.verify(admin, s.topics(), applicationId);
             partitions = admin.describeTopics(java.util.List.of(s.topics().ticks().name())).allTopicNames().get()
                     .get(s.topics().ticks().name()).partitions().size();
         } catch (PipelineFailure e) {
+            ops.close();
             throw e;
         } catch (Exception e) {
+            ops.close();
             throw new PipelineFailure(AccessCheck.explainAccess(e, applicationId).orElse("cannot describe the ticks topic "
                     + s.topics().ticks().name() + " (create the topics first, see docs/operations.md): " + e.getMessage()), e);
         }
         CompletableFuture<PipelineFailure> failure = new CompletableFuture<>();
-        // The HTTP port is bound first so that application.server names the port actually taken (0 = a free one).
-        Operations ops = Operations.start(http, clock, s.counters());
         KafkaStreams streams;
         try {
             s = s.withMetrics(ops.metrics());

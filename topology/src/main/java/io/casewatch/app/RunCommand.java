@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code casewatch run}: the pipeline against a Kafka cluster, exactly-once v2 by default. Exits 1 with one ERROR line
- * saying why when the instance cannot run (a missing ACL, a refused login, a stream thread that died).
+ * saying why when the instance cannot run (an unreachable cluster, a missing ACL, a refused login, a stream thread that
+ * died), and 2 with one line for a configuration error ({@link io.casewatch.Main#commandLine}).
  */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Run casewatch against a Kafka cluster.")
 public final class RunCommand implements Callable<Integer> {
@@ -54,7 +55,10 @@ public final class RunCommand implements Callable<Integer> {
         }
         AppConfig cfg = AppConfig.load(configFile, System.getenv(), flags);
         if (createTopics) {
-            try (Admin admin = Admin.create(Pipeline.clientProperties(Pipeline.streamsProperties(cfg)))) {
+            java.util.Properties props = Pipeline.streamsProperties(cfg);
+            try (Admin admin = Admin.create(Pipeline.clientProperties(props))) {
+                ClusterReachability.await(admin, props.getProperty("bootstrap.servers"), props.getProperty("security.protocol", "PLAINTEXT"),
+                        cfg.duration(AppConfig.STARTUP_TIMEOUT, Pipeline.DEFAULT_STARTUP_TIMEOUT), props.getProperty("application.id"));
                 TopicProvisioner.ensure(admin, Pipeline.settings(cfg).topics(), partitions, replication, "-1").forEach(LOG::info);
             }
         }

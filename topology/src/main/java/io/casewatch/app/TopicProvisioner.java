@@ -242,6 +242,21 @@ public final class TopicProvisioner {
         return out;
     }
 
+    /**
+     * The ACLs of {@code casewatch notify}'s principal, least privilege: read the escalation topics with its own
+     * consumer group, write dead letters. Nothing else: it neither reads the inputs nor writes alerts.
+     */
+    public static List<AclBinding> notifyAclBindings(Topics topics, String principal, String group) {
+        List<AclBinding> out = new ArrayList<>();
+        for (String t : List.of(topics.l1().name(), topics.l2().name(), topics.l3().name())) {
+            allow(out, principal, new ResourcePattern(ResourceType.TOPIC, t, PatternType.LITERAL), AclOperation.READ, AclOperation.DESCRIBE);
+        }
+        allow(out, principal, new ResourcePattern(ResourceType.TOPIC, topics.deadLetters().name(), PatternType.LITERAL),
+                AclOperation.WRITE, AclOperation.DESCRIBE);
+        allow(out, principal, new ResourcePattern(ResourceType.GROUP, group, PatternType.LITERAL), AclOperation.READ, AclOperation.DESCRIBE);
+        return out;
+    }
+
     private static void allow(List<AclBinding> out, String principal, ResourcePattern pattern, AclOperation... ops) {
         for (AclOperation op : ops) {
             out.add(new AclBinding(pattern, new AccessControlEntry(principal, "*", op, AclPermissionType.ALLOW)));
@@ -250,9 +265,14 @@ public final class TopicProvisioner {
 
     /** {@link #aclBindings} as {@code kafka-acls.sh} commands, one per resource. */
     public static List<String> acls(Topics topics, String principal, String applicationId) {
+        return acls(aclBindings(topics, principal, applicationId), principal);
+    }
+
+    /** Bindings of one principal as {@code kafka-acls.sh} commands, one per resource. */
+    public static List<String> acls(List<AclBinding> bindings, String principal) {
         String p = "kafka-acls.sh --bootstrap-server $BOOTSTRAP --command-config admin.properties --add --allow-principal " + principal;
         Map<ResourcePattern, List<AclOperation>> byResource = new java.util.LinkedHashMap<>();
-        for (AclBinding b : aclBindings(topics, principal, applicationId)) {
+        for (AclBinding b : bindings) {
             byResource.computeIfAbsent(b.pattern(), k -> new ArrayList<>()).add(b.entry().operation());
         }
         List<String> out = new ArrayList<>();

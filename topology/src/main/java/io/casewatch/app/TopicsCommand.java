@@ -54,6 +54,9 @@ public final class TopicsCommand implements Callable<Integer> {
     @Option(names = "--principal", defaultValue = "User:casewatch", description = "The application's principal, for the ACLs.")
     String principal;
 
+    @Option(names = "--notify-principal", description = "Also print (and with --apply-acls create) the ACLs of casewatch notify's principal, e.g. User:casewatch-notify.")
+    String notifyPrincipal;
+
     @Option(names = "--acls-out", description = "Write the ACL commands to this file instead of printing them.")
     Path aclsOut;
 
@@ -84,6 +87,11 @@ public final class TopicsCommand implements Callable<Integer> {
                 List<AclBinding> bindings = TopicProvisioner.aclBindings(topics, principal, applicationId);
                 admin.createAcls(bindings).all().get();
                 out.println("applied " + bindings.size() + " ACLs for " + principal);
+                if (notifyPrincipal != null) {
+                    List<AclBinding> n = TopicProvisioner.notifyAclBindings(topics, notifyPrincipal, NotifyCommand.settings(cfg, false).group());
+                    admin.createAcls(n).all().get();
+                    out.println("applied " + n.size() + " ACLs for " + notifyPrincipal);
+                }
             }
         }
         if (problems.isEmpty()) {
@@ -91,7 +99,12 @@ public final class TopicsCommand implements Callable<Integer> {
         } else {
             problems.forEach(p -> out.println("PROBLEM " + p));
         }
-        List<String> acls = TopicProvisioner.acls(topics, principal, applicationId);
+        List<String> acls = new java.util.ArrayList<>(TopicProvisioner.acls(topics, principal, applicationId));
+        if (notifyPrincipal != null) {
+            acls.add("# casewatch notify:");
+            acls.addAll(TopicProvisioner.acls(TopicProvisioner.notifyAclBindings(topics, notifyPrincipal,
+                    NotifyCommand.settings(cfg, false).group()), notifyPrincipal));
+        }
         if (aclsOut != null) {
             Files.write(aclsOut, acls, StandardCharsets.UTF_8);
             out.println("ACLs for " + principal + " written to " + aclsOut);

@@ -60,6 +60,11 @@ public final class Operations implements AutoCloseable {
         return new Operations(registry, metrics, recent, readiness, server, clock);
     }
 
+    /** The registry behind {@code /metrics}, for meters of other parts of the instance. */
+    public io.micrometer.core.instrument.MeterRegistry registry() {
+        return registry;
+    }
+
     /** The hooks to pass to the topology ({@code CasewatchTopology.Settings.withMetrics}). */
     public PipelineMetrics metrics() {
         return metrics;

@@ -12,7 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -26,7 +30,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * The HTTP endpoint of one instance (SPEC section 7), on the JDK's own HTTP server:
+ * The HTTP endpoint of one instance (SPEC section 7), on the JDK's own HTTP server (docs/decisions.md: why not a
+ * server library), with probes and queries on separate threads:
  * <ul>
  * <li>{@code /metrics} (Prometheus text), {@code /health} (liveness), {@code /ready} (readiness): no token;</li>
  * <li>{@code /cases/{caseId}}, {@code /cases?state=at-risk|breached}, {@code /merchants}, {@code /merchants/{id}},
@@ -49,11 +54,14 @@ public final class OpsServer implements AutoCloseable {
     private final BearerToken token;
     private final Readiness readiness;
     private final byte[] page;
-    private volatile Queries queries;
+    private final ExecutorService queryExecutor;
+    private volatile QueryRouter queries;
 
-    private OpsServer(HttpServer server, ExecutorService executor, HttpSettings settings, Supplier<String> metrics, Readiness readiness) {
+    private OpsServer(HttpServer server, ExecutorService executor, ExecutorService queryExecutor, HttpSettings settings, Supplier<String> metrics,
+            Readiness readiness) {
         this.server = server;
         this.executor = executor;
+        this.queryExecutor = queryExecutor;
         this.settings = settings;
         this.metrics = metrics;
         this.readiness = readiness;
@@ -73,12 +81,12 @@ public final class OpsServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot bind the HTTP endpoint to " + settings.bind() + ":" + settings.port(), e);
         }
-        ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "casewatch-http");
-            t.setDaemon(true);
-            return t;
-        });
-        OpsServer ops = new OpsServer(server, executor, settings, metrics, readiness);
+        // Two pools: the server's own threads answer probes, metrics and the page, and never run a query; queries
+        // (which may wait on every other instance) run on theirs, with a bounded queue.
+        ExecutorService executor = Executors.newFixedThreadPool(2, daemon("casewatch-http"));
+        ExecutorService queryExecutor = new ThreadPoolExecutor(QUERY_THREADS, QUERY_THREADS, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(QUERY_QUEUE), daemon("casewatch-query"));
+        OpsServer ops = new OpsServer(server, executor, queryExecutor, settings, metrics, readiness);
         server.setExecutor(executor);
         server.createContext("/", ops::handle);
         server.start();
@@ -87,8 +95,24 @@ public final class OpsServer implements AutoCloseable {
         return ops;
     }
 
+    /** Threads answering queries, and queries waiting for one before new ones get 503. */
+    static final int QUERY_THREADS = 4;
+    static final int QUERY_QUEUE = 32;
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
     /** Starts answering queries over the running instance's stores. */
     void attach(Queries q) {
+        attach((QueryRouter) q::route);
+    }
+
+    void attach(QueryRouter q) {
         this.queries = q;
     }
 
@@ -116,10 +140,23 @@ public final class OpsServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
-        try (ex) {
+        boolean handedOff = false;
+        try {
+            handedOff = route(ex);
+        } finally {
+            // A query handed to the query threads is closed by them once answered.
+            if (!handedOff) {
+                ex.close();
+            }
+        }
+    }
+
+    /** @return whether the exchange went to the query threads */
+    private boolean route(HttpExchange ex) throws IOException {
+        try {
             if (!"GET".equals(ex.getRequestMethod()) && !"HEAD".equals(ex.getRequestMethod())) {
                 send(ex, 405, error("only GET"));
-                return;
+                return false;
             }
             String path = ex.getRequestURI().getPath();
             switch (path) {
@@ -131,53 +168,77 @@ public final class OpsServer implements AutoCloseable {
                 case "/ready" -> send(ex, readiness.ready() ? 200 : 503, F.objectNode()
                         .put("ready", readiness.ready()).put("state", readiness.state())
                         .put("restoringPartitions", readiness.restoringPartitions()));
-                default -> query(ex, path);
+                default -> {
+                    return query(ex, path);
+                }
             }
         } catch (RuntimeException e) {
             LOG.warn("HTTP {} failed", ex.getRequestURI(), e);
             send(ex, 500, error("internal error: " + e.getClass().getSimpleName()));
         }
+        return false;
     }
 
-    private void query(HttpExchange ex, String path) throws IOException {
+    /** @return whether the exchange went to the query threads */
+    private boolean query(HttpExchange ex, String path) throws IOException {
         if (!path.equals("/cases") && !path.startsWith("/cases/") && !path.equals("/merchants") && !path.startsWith("/merchants/")
                 && !path.equals("/alerts")) {
             send(ex, 404, error("no such endpoint: " + path));
-            return;
+            return false;
         }
         if (token == null) {
             send(ex, 403, error("queries are disabled: no casewatch.http.token is configured"));
-            return;
+            return false;
         }
         String auth = ex.getRequestHeaders().getFirst("Authorization");
         if (!token.accepts(auth)) {
             ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"casewatch\"");
             send(ex, 401, error("a valid bearer token is required"));
-            return;
+            return false;
         }
-        Queries q = queries;
+        QueryRouter q = queries;
         if (q == null) {
             send(ex, 503, error("starting; retry"));
-            return;
+            return false;
         }
         Map<String, String> params = params(ex.getRequestURI().getRawQuery());
         boolean forwarded = ex.getRequestHeaders().containsKey(Peers.FORWARDED);
-        boolean local = "local".equals(params.get("scope"));
         int limit = limit(params.get("limit"));
-        Queries.Reply r;
-        if (path.startsWith("/cases/")) {
-            r = q.caseStatus(path.substring("/cases/".length()), forwarded, auth);
-        } else if (path.equals("/cases")) {
-            r = q.cases(params.get("state"), limit, local, auth);
-        } else if (path.startsWith("/merchants/")) {
-            r = q.merchant(path.substring("/merchants/".length()), forwarded, auth);
-        } else if (path.equals("/merchants")) {
-            r = q.merchants(local, auth);
-        } else {
-            r = q.recentAlerts(Math.min(limit, 200), local, auth);
+        // Queries may fan out to every instance and wait for the slowest: they run on their own threads, so that
+        // /health and /ready (on the server's threads) never queue behind them and a busy instance is not restarted
+        // or taken out of the Service for it. A full query queue answers 503 at once instead of growing.
+        try {
+            queryExecutor.execute(() -> answer(ex, q, path, params, forwarded, auth, limit));
+            return true;
+        } catch (RejectedExecutionException busy) {
+            ex.getResponseHeaders().set("Retry-After", "1");
+            send(ex, 503, error("too many queries in progress; retry"));
+            return false;
         }
-        ex.getResponseHeaders().set(Peers.SERVED_BY, r.servedBy());
-        send(ex, r.status(), r.body());
+    }
+
+    private static void answer(HttpExchange ex, QueryRouter q, String path, Map<String, String> params, boolean forwarded, String auth,
+            int limit) {
+        try {
+            Queries.Reply r = q.route(path, params, forwarded, auth, limit);
+            ex.getResponseHeaders().set(Peers.SERVED_BY, r.servedBy());
+            send(ex, r.status(), r.body());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("HTTP {} failed: {}", ex.getRequestURI(), e.toString());
+            try {
+                send(ex, 500, error("internal error: " + e.getClass().getSimpleName()));
+            } catch (IOException | RuntimeException gone) {
+                // the client has gone; nothing to tell it
+            }
+        } finally {
+            ex.close();
+        }
+    }
+
+    /** An authorised query's answer: {@link Queries#route} in an instance, anything in a test. */
+    @FunctionalInterface
+    interface QueryRouter {
+        Queries.Reply route(String path, Map<String, String> params, boolean forwarded, String auth, int limit);
     }
 
     private static int limit(String v) {
@@ -242,5 +303,6 @@ public final class OpsServer implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+        queryExecutor.shutdownNow();
     }
 }

@@ -84,6 +84,21 @@ final class Queries {
         return self.host() + ":" + self.port();
     }
 
+    /** What {@link OpsServer} calls for an authorised query: the path's endpoint with its parameters. */
+    Reply route(String path, java.util.Map<String, String> params, boolean forwarded, String auth, int limit) {
+        boolean local = "local".equals(params.get("scope"));
+        if (path.startsWith("/cases/")) {
+            return caseStatus(path.substring("/cases/".length()), forwarded, auth);
+        } else if (path.equals("/cases")) {
+            return cases(params.get("state"), limit, local, auth);
+        } else if (path.startsWith("/merchants/")) {
+            return merchant(path.substring("/merchants/".length()), forwarded, auth);
+        } else if (path.equals("/merchants")) {
+            return merchants(local, auth);
+        }
+        return recentAlerts(Math.min(limit, 200), local, auth);
+    }
+
     Reply caseStatus(String caseId, boolean forwarded, String auth) {
         return byKey(CASE_STORE, caseId, "/cases/" + caseId, forwarded, auth, (CaseData c) -> io.casewatch.replay.AvroJson.tree(statusOf(c)));
     }
@@ -203,17 +218,22 @@ final class Queries {
         ArrayNode unavailable = F.arrayNode();
         if (!localOnly) {
             String q = query == null ? "scope=local" : query + "&scope=local";
+            List<HostInfo> others = new ArrayList<>();
             for (StreamsMetadata m : streams.metadataForAllStreamsClients()) {
-                if (m.hostInfo().equals(self)) {
-                    continue;
+                if (!m.hostInfo().equals(self)) {
+                    others.add(m.hostInfo());
                 }
-                Reply r = peers.get(m.hostInfo(), path, q, auth);
+            }
+            // Every peer at once, all within one deadline: a slow or lost instance costs the deadline once, not once
+            // per instance, and is reported as unavailable.
+            java.util.Map<HostInfo, Reply> replies = peers.getAll(others, path, q, auth, Peers.FAN_OUT_DEADLINE);
+            replies.forEach((host, r) -> {
                 if (r.status() == 200 && r.body().has(field)) {
                     r.body().get(field).forEach(all::add);
                 } else {
-                    unavailable.add(m.hostInfo().host() + ":" + m.hostInfo().port());
+                    unavailable.add(host.host() + ":" + host.port());
                 }
-            }
+            });
         }
         all.sort(order);
         ObjectNode body = F.objectNode();

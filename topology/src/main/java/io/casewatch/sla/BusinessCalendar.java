@@ -104,6 +104,17 @@ public final class BusinessCalendar {
         return source;
     }
 
+    /**
+     * The last day the calendar's holiday data covers: 31 December of the latest year with a holiday or make-up day
+     * (the data is kept by whole years). Empty for a calendar without holidays, which has no data to run out. Past it,
+     * {@link #isBusinessDay} knows only the working week: every working-week day counts as a business day, so a
+     * deadline there comes out earlier than (or as) the real one, never later (docs/time.md, Calendars that run out).
+     */
+    public java.util.Optional<LocalDate> dataEnd() {
+        return java.util.stream.Stream.concat(holidays.stream(), makeUpWorkdays.stream()).map(LocalDate::getYear).max(Integer::compare)
+                .map(y -> LocalDate.of(y, 12, 31));
+    }
+
     @Override
     public boolean equals(Object o) {
         return this == o || o instanceof BusinessCalendar c && id.equals(c.id) && zone.equals(c.zone)

@@ -30,9 +30,34 @@ class DeployConfigTest {
         assumeTrue(promtool != null, "promtool is not installed (Debian package prometheus; .ci/run installs it)");
         Result config = run(promtool, "check", "config", DEPLOY.resolve("prometheus/prometheus.yml").toString());
         assertThat(config.exit()).as(config.output()).isZero();
-        Result rules = run(promtool, "check", "rules", DEPLOY.resolve("prometheus/casewatch-rules.yml").toString());
+        Result rules = run(promtool, "check", "rules", DEPLOY.resolve("prometheus/casewatch-rules.yml").toString(),
+                DEPLOY.resolve("prometheus/casewatch-notify-rules.yml").toString());
         assertThat(rules.exit()).as(rules.output()).isZero();
         assertThat(rules.output()).contains("SUCCESS");
+    }
+
+    /**
+     * {@code promtool test rules}: series fed to each alert make it fire and then resolve (casewatch-*rules.test.yml),
+     * and every alert of the rule files has such a test.
+     */
+    @Test
+    void everyAlertRuleFiresAndResolvesInPromtoolUnitTests() throws Exception {
+        String promtool = onPath("promtool");
+        assumeTrue(promtool != null, "promtool is not installed (Debian package prometheus; .ci/run installs it)");
+        for (String name : List.of("casewatch-rules", "casewatch-notify-rules")) {
+            Path test = DEPLOY.resolve("prometheus/" + name + ".test.yml");
+            Result r = run(promtool, "test", "rules", test.toString());
+            assertThat(r.exit()).as(r.output()).isZero();
+            assertThat(r.output()).contains("SUCCESS");
+            String rules = Files.readString(DEPLOY.resolve("prometheus/" + name + ".yml"));
+            String tests = Files.readString(test);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("- alert: (\\w+)").matcher(rules);
+            while (m.find()) {
+                String alert = m.group(1);
+                assertThat(tests).as(alert + " has a firing and a resolved case").containsPattern("alertname: " + alert + "\\s+exp_alerts:\\s+- exp_labels")
+                        .containsPattern("alertname: " + alert + "\\s+exp_alerts: \\[\\]");
+            }
+        }
     }
 
     @Test
@@ -42,6 +67,12 @@ class DeployConfigTest {
         List<String> exprs = new ArrayList<>();
         d.path("panels").forEach(p -> p.path("targets").forEach(t -> exprs.add(t.path("expr").asText())));
         assertThat(exprs).hasSizeGreaterThan(10).allMatch(e -> !e.isBlank());
+        // Template variables: the data source, the namespace and the instance, and every query scoped by them.
+        List<String> vars = new ArrayList<>();
+        d.path("templating").path("list").forEach(v -> vars.add(v.path("name").asText() + ":" + v.path("type").asText()));
+        assertThat(vars).containsExactly("datasource:datasource", "namespace:query", "instance:query");
+        assertThat(exprs).allSatisfy(e -> assertThat(e).contains("job=\"casewatch\"", "namespace=~\"$namespace\"", "instance=~\"$instance\""));
+        d.path("panels").forEach(p -> assertThat(p.path("datasource").path("uid").asText()).as(p.path("title").asText()).isEqualTo("${datasource}"));
         assertThat(Files.readString(DEPLOY.resolve("grafana/provisioning/dashboards/casewatch.yml"))).contains("/var/lib/grafana/dashboards");
     }
 
@@ -52,7 +83,8 @@ class DeployConfigTest {
         Result r = run(kubectl, "kustomize", DEPLOY.resolve("kubernetes/overlays/production").toString());
         assertThat(r.exit()).as(r.output()).isZero();
         assertThat(r.output()).contains("kind: StatefulSet", "volumeClaimTemplates", "path: /ready", "path: /health",
-                "terminationGracePeriodSeconds: 60", "num.standby.replicas=1", "clusterIP: None", "kind: Secret", "replicas: 6");
+                "terminationGracePeriodSeconds: 60", "num.standby.replicas=1", "clusterIP: None", "replicas: 6");
+        assertThat(r.output()).doesNotContain("kind: Secret"); // KubernetesManifestsTest checks the rest
     }
 
     private record Result(int exit, String output) {
