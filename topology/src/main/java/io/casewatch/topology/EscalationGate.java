@@ -37,15 +37,15 @@ import io.casewatch.schema.serde.AvroSerde;
  */
 final class EscalationGate implements Processor<String, Object, Object, Object> {
 
-    /** Per merchant, level and storm window (key {@code merchant|level|windowStart}): alerts published, then folded. */
-    static final String STORM = "storm-counts";
+    /** Alerts raised per storm window, merchant and level ({@link StormCounts}). */
+    static final String STORM = "storm-windows";
     static final String HELD = "quiet-held";
 
     private final EscalationRules rules;
     private final CaseProcessor.Sinks sinks;
     private final PipelineMetrics metrics;
     private ProcessorContext<Object, Object> context;
-    private KeyValueStore<String, byte[]> storm;
+    private StormCounts storm;
     private KeyValueStore<Bytes, Alert> held;
     /** When each held alert is released (by alertId): derived from the held store's keys, rebuilt in {@code init()}. */
     private final Map<String, Long> heldIndex = new HashMap<>();
@@ -68,7 +68,7 @@ final class EscalationGate implements Processor<String, Object, Object, Object> 
             public Set<StoreBuilder<?>> stores() {
                 AvroSerde<Alert> alerts = new AvroSerde<>(Alert.class);
                 return Set.of(
-                        stores.keyValue(STORM, Serdes.String(), Serdes.ByteArray()),
+                        stores.keyValue(STORM, Serdes.Bytes(), Serdes.ByteArray()),
                         stores.keyValue(HELD, Serdes.Bytes(), alerts));
             }
         };
@@ -84,7 +84,7 @@ final class EscalationGate implements Processor<String, Object, Object, Object> 
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
-        this.storm = context.getStateStore(STORM);
+        this.storm = new StormCounts(context.getStateStore(STORM));
         this.held = context.getStateStore(HELD);
         // A revived task re-initialises this instance with its stores rolled back: start the bounds over.
         this.earliestHeld = 0L;
@@ -132,21 +132,10 @@ final class EscalationGate implements Processor<String, Object, Object, Object> 
     /** Publishes within the merchant's cap for the window, folds beyond it. */
     private void admit(Alert a, long t) {
         long window = Math.floorDiv(t, rules.stormWindow().toMillis()) * rules.stormWindow().toMillis();
-        String key = a.getMerchantId() + '|' + a.getLevel() + '|' + window;
-        byte[] stored = storm.get(key);
-        long passedCount = stored == null ? 0 : ByteBuffer.wrap(stored).getLong(0);
-        long foldedCount = stored == null ? 0 : ByteBuffer.wrap(stored).getLong(8);
-        if (stored == null) {
-            earliestWindowEnd = Math.min(earliestWindowEnd, windowOf(key) + rules.stormWindow().toMillis());
-        }
-        if (passedCount < rules.stormCap()) {
-            passedCount++;
+        if (storm.increment(window, a.getMerchantId() + '|' + a.getLevel()) <= rules.stormCap()) {
             publish(a);
-        } else {
-            foldedCount++;
         }
-        // One record per window and merchant level, both counts in it: one changelog record where there were two.
-        storm.put(key, ByteBuffer.allocate(16).putLong(passedCount).putLong(foldedCount).array());
+        earliestWindowEnd = Math.min(earliestWindowEnd, window + rules.stormWindow().toMillis());
     }
 
     /**
@@ -176,37 +165,22 @@ final class EscalationGate implements Processor<String, Object, Object, Object> 
 
     private void summarizeEndedWindows(long now) {
         long width = rules.stormWindow().toMillis();
-        if (now < earliestWindowEnd) {
+        if (now < earliestWindowEnd || now - width < 0) {
             return;
         }
-        List<KeyValue<String, byte[]>> ended = new ArrayList<>();
-        long next = Long.MAX_VALUE;
-        try (KeyValueIterator<String, byte[]> it = storm.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, byte[]> kv = it.next();
-                long end = windowOf(kv.key) + width;
-                if (end <= now) {
-                    ended.add(kv);
-                } else {
-                    next = Math.min(next, end);
-                }
+        for (StormCounts.Ended e : storm.takeUpTo(now - width)) {
+            if (e.total() > rules.stormCap()) {
+                publish(summary(e.merchantLevel(), e.windowStart(), rules.stormCap(), e.total() - rules.stormCap(), width));
             }
         }
-        earliestWindowEnd = next;
-        for (KeyValue<String, byte[]> kv : ended) {
-            long foldedCount = ByteBuffer.wrap(kv.value).getLong(8);
-            if (foldedCount > 0) {
-                publish(summary(kv.key, ByteBuffer.wrap(kv.value).getLong(0), foldedCount, width));
-            }
-            storm.delete(kv.key);
-        }
+        long earliest = storm.earliestStart();
+        earliestWindowEnd = earliest == Long.MAX_VALUE ? Long.MAX_VALUE : earliest + width;
     }
 
-    private Alert summary(String key, long passedCount, long foldedCount, long width) {
-        String[] parts = key.split("\\|");
-        String merchant = parts[0];
-        Level level = Level.valueOf(parts[1]);
-        long start = Long.parseLong(parts[2]);
+    private Alert summary(String merchantLevel, long start, long passedCount, long foldedCount, long width) {
+        int bar = merchantLevel.lastIndexOf('|');
+        String merchant = merchantLevel.substring(0, bar);
+        Level level = Level.valueOf(merchantLevel.substring(bar + 1));
         int partition = context.taskId().partition();
         Evidence.Builder ev = Evidence.newBuilder().setCount(foldedCount).setNotes(new HashMap<>());
         ev.getNotes().put("published", Long.toString(passedCount));
@@ -237,9 +211,6 @@ final class EscalationGate implements Processor<String, Object, Object, Object> 
         metrics.alertPublished(a);
     }
 
-    private static long windowOf(String key) {
-        return Long.parseLong(key.substring(key.lastIndexOf('|') + 1));
-    }
 
     static Bytes heldKey(long release, String alertId) {
         byte[] id = alertId.getBytes(StandardCharsets.UTF_8);
