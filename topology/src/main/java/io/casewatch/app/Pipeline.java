@@ -11,12 +11,9 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -295,12 +292,9 @@ public final class Pipeline implements AutoCloseable {
             Properties tp = clientProperties(props);
             tp.put(ProducerConfig.ACKS_CONFIG, "1");
             tp.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-            Properties cp = clientProperties(props);
-            cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             ticker = new Ticker(new KafkaProducer<>(tp, new ByteArraySerializer(), new ByteArraySerializer()),
                     s.topics().ticks().name(), partitions, clock, tickEvery,
-                    e -> failure.complete(AccessCheck.failure(e, applicationId)),
-                    new KafkaConsumer<>(cp, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+                    e -> failure.complete(AccessCheck.failure(e, applicationId)), Admin.create(clientProperties(props)),
                     java.util.List.of(s.topics().complaints().name(), s.topics().contacts().name(), s.topics().acks().name()));
         }
         return new Pipeline(streams, ticker, s, ops, failure);

@@ -3,7 +3,6 @@ package io.casewatch.app;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +14,10 @@ import java.util.function.Consumer;
 
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -43,7 +46,7 @@ public final class Ticker implements AutoCloseable {
     private final Consumer<Exception> onRefused;
     private final AtomicBoolean refused = new AtomicBoolean();
     /** Reads the input partitions' end offsets (read_committed: the last stable offsets); null: heartbeats without. */
-    private final org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> offsets;
+    private final Admin offsets;
     private final List<String> inputTopics;
     private final AtomicBoolean offsetsFailing = new AtomicBoolean();
 
@@ -58,11 +61,10 @@ public final class Ticker implements AutoCloseable {
     }
 
     /**
-     * @param offsets     a read_committed consumer for the end offsets of {@code inputTopics}, used by the ticker's
-     *                    thread only and closed with it
+     * @param offsets     reads the end offsets of {@code inputTopics}; closed with the ticker
      */
     public Ticker(Producer<byte[], byte[]> producer, String topic, int partitions, Clock clock, Duration interval,
-            Consumer<Exception> onRefused, org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> offsets, List<String> inputTopics) {
+            Consumer<Exception> onRefused, Admin offsets, List<String> inputTopics) {
         this.offsets = offsets;
         this.inputTopics = List.copyOf(inputTopics);
         this.producer = producer;
@@ -111,19 +113,24 @@ public final class Ticker implements AutoCloseable {
         if (offsets == null || inputTopics.isEmpty()) {
             return Map.of();
         }
-        List<TopicPartition> tps = new ArrayList<>();
+        Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
         for (String t : inputTopics) {
             for (int p = 0; p < partitions; p++) {
-                tps.add(new TopicPartition(t, p));
+                latest.put(new TopicPartition(t, p), OffsetSpec.latest());
             }
         }
         try {
-            Map<TopicPartition, Long> ends = offsets.endOffsets(tps, Duration.ofSeconds(1));
+            Map<TopicPartition, Long> ends = new LinkedHashMap<>();
+            offsets.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get(1, TimeUnit.SECONDS)
+                    .forEach((tp, info) -> ends.put(tp, info.offset()));
             if (offsetsFailing.compareAndSet(true, false)) {
                 LOG.info("input end offsets readable again: heartbeats prove caught-up partitions again");
             }
             return ends;
-        } catch (RuntimeException e) {
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Map.of();
+        } catch (Exception e) {
             if (offsetsFailing.compareAndSet(false, true)) {
                 LOG.warn("cannot read the input partitions' end offsets ({}): deadlines of quiet partitions wait until they can", e.toString());
             }
