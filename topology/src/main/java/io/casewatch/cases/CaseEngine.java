@@ -240,6 +240,14 @@ public final class CaseEngine {
     // ---------------------------------------------------------------- contacts
 
     public List<Alert> onContact(CaseData c, ContactEvent e) {
+        return onContact(c, e, false);
+    }
+
+    /** A contact; {@code textTruncated}: its text was cut to the limit before it came here, and the case counts it. */
+    public List<Alert> onContact(CaseData c, ContactEvent e, boolean textTruncated) {
+        if (textTruncated) {
+            c.setTruncatedTexts(c.getTruncatedTexts() + 1);
+        }
         List<Alert> out = new ArrayList<>();
         long t = e.getOccurredAt().toEpochMilli();
         c.setUpdatedAt(Math.max(c.getUpdatedAt(), t));
@@ -574,6 +582,7 @@ public final class CaseEngine {
                 .setHoldingReplies(c.getHolding())
                 .setReopens(c.getReopens())
                 .setOpenAlerts(open)
+                .setTruncatedTexts(c.getTruncatedTexts())
                 .build();
     }
 
