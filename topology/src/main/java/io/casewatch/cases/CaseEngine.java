@@ -206,6 +206,12 @@ public final class CaseEngine {
         c.setCategory(e.getCategory());
         c.setCustomerRef(e.getCustomerRef());
         c.setPolicyId(policies.select(e.getJurisdiction(), e.getCategory(), e.getMerchantId(), t).id());
+        // Contacts read before their OPENED started no wait (receipt unknown then): the first one after receipt does.
+        Long followUp = CaseClocks.firstFollowUp(c);
+        if (followUp != null && c.getAwaitingReplySince() == null && (c.getFirstResponseAt() == null || c.getFirstResponseAt() < followUp)) {
+            c.setAwaitingReplySince(followUp);
+            c.setWaits(c.getWaits() + 1);
+        }
     }
 
     private void resume(CaseData c, long t) {
@@ -272,7 +278,7 @@ public final class CaseEngine {
         if (c.getState() == CaseState.AWAITING_CUSTOMER && p.inboundResumes()) {
             resume(c, t);
         }
-        if (CaseClocks.isOpen(c) && c.getAwaitingReplySince() == null) {
+        if (CaseClocks.isOpen(c) && c.getAwaitingReplySince() == null && CaseClocks.startsWait(c, t)) {
             c.setAwaitingReplySince(t);
             c.setWaits(c.getWaits() + 1);
         }
