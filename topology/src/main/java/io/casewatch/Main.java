@@ -19,10 +19,25 @@ import io.casewatch.app.TopicsCommand;
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
-        int rc = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        int rc = commandLine().execute(args);
         if (rc != 0) {
             System.exit(rc);
         }
+    }
+
+    /**
+     * The command line as {@link #main} runs it. A mistake on it (unknown option, bad value) is one line on stderr and
+     * exit code 2: the usage text after it buried the message.
+     */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setParameterExceptionHandler((e, args) -> {
+            String name = e.getCommandLine().getCommandName();
+            e.getCommandLine().getErr().println("casewatch" + (name.equals("casewatch") ? "" : " " + name) + ": " + e.getMessage()
+                    + " (see --help)");
+            return 2;
+        });
+        return cli;
     }
 
     @Override

@@ -635,7 +635,7 @@ public final class CaseEngine {
         Duration ack = p.ackTime(a.getLevel());
         // An L1 alert held for quiet hours reaches people at the next opening; its ack time counts from then.
         long shown = a.getLevel() == Level.L1 ? rules.releaseAt(a.getDetectedAt().toEpochMilli()) : a.getDetectedAt().toEpochMilli();
-        Long due = a.getLevel() == Level.L3 || ack == null ? null : shown + ack.toMillis();
+        Long due = a.getLevel() == Level.L3 || ack == null || !rules.ackEscalation() ? null : shown + ack.toMillis();
         List<AlertState> alerts = new ArrayList<>(c.getAlerts());
         alerts.add(new AlertState(a.getAlertId(), rootId, a.getKind(), a.getLevel(), a.getEpisode(),
                 a.getDetectedAt().toEpochMilli(), due, false, false));
