@@ -262,7 +262,7 @@ public final class CaseEngine {
         }
         Policy p = policyOf(c, t);
         if (e.getDirection() == Direction.INBOUND) {
-            inbound(c, p, t, out);
+            inbound(c, p, e, t, out);
         } else if (e.getDirection() == Direction.OUTBOUND) {
             outbound(c, p, e, t, out);
         } else {
@@ -271,7 +271,8 @@ public final class CaseEngine {
         return out;
     }
 
-    private void inbound(CaseData c, Policy p, long t, List<Alert> out) {
+    private void inbound(CaseData c, Policy p, ContactEvent e, long t, List<Alert> out) {
+        CaseTimeline.record(c, e, CaseTimeline.Reply.NONE);
         c.setInbound(c.getInbound() + 1);
         c.setFirstContactAt(c.getFirstContactAt() == null ? t : Math.min(c.getFirstContactAt(), t));
         c.setLastContactAt(c.getLastContactAt() == null ? t : Math.max(c.getLastContactAt(), t));
@@ -308,6 +309,7 @@ public final class CaseEngine {
         }
         boolean counts = e.getActor() == Actor.AGENT || e.getActor() == Actor.MERCHANT
                 || (e.getActor() == Actor.BOT && p.countBotReplies());
+        CaseTimeline.record(c, e, v.holding() ? CaseTimeline.Reply.HOLDING : counts ? CaseTimeline.Reply.SUBSTANTIVE : CaseTimeline.Reply.NOT_COUNTED);
         if (v.holding()) {
             c.setHolding(c.getHolding() + 1);
             c.setStallHolding(c.getStallHolding() + 1);
@@ -513,6 +515,12 @@ public final class CaseEngine {
         return CaseClocks.all(copy, p, policies.calendarOf(p), t);
     }
 
+    /** The case as a person looks at it at {@code now}: events, clock bars with pauses, alerts (no text). */
+    public CaseTimeline.View timeline(CaseData c, long now) {
+        Policy p = policyOf(c, now);
+        return CaseTimeline.view(c, c.getOpened() ? CaseClocks.all(c, p, policies.calendarOf(p), now) : List.of());
+    }
+
     /** What a case looks like after a change: its status for dashboards and when it next needs {@link #advance}. */
     public record Settled(CaseStatus status, long nextDue, Policy policy, BusinessCalendar calendar, List<ClockView> views) {
     }
@@ -638,7 +646,7 @@ public final class CaseEngine {
         Long due = a.getLevel() == Level.L3 || ack == null || !rules.ackEscalation() ? null : shown + ack.toMillis();
         List<AlertState> alerts = new ArrayList<>(c.getAlerts());
         alerts.add(new AlertState(a.getAlertId(), rootId, a.getKind(), a.getLevel(), a.getEpisode(),
-                a.getDetectedAt().toEpochMilli(), due, false, false));
+                a.getDetectedAt().toEpochMilli(), due, false, false, null));
         c.setAlerts(alerts);
     }
 
@@ -657,6 +665,7 @@ public final class CaseEngine {
                 continue;
             }
             a.setClosed(true);
+            a.setClosedAt(t);
             a.setAckDueAt(null);
             Alert closed = baseAlert(c, p, a.getAlertId(), a.getKind(), a.getLevel(), a.getEpisode(), null, t, evidence(c, t).build());
             closed.setStatus(AlertStatus.CLOSED);

@@ -29,7 +29,7 @@ import com.sun.net.httpserver.HttpServer;
  * The HTTP endpoint of one instance (SPEC section 7), on the JDK's own HTTP server:
  * <ul>
  * <li>{@code /metrics} (Prometheus text), {@code /health} (liveness), {@code /ready} (readiness): no token;</li>
- * <li>{@code /cases/{caseId}}, {@code /cases?state=at-risk|breached}, {@code /merchants}, {@code /merchants/{id}},
+ * <li>{@code /cases/{caseId}}, {@code /cases/{caseId}/timeline} (events, clock bars, alerts; no text), {@code /cases?state=at-risk|breached}, {@code /merchants}, {@code /merchants/{id}},
  * {@code /alerts}: JSON, with {@code Authorization: Bearer <token>};</li>
  * <li>{@code /}: the live page, a static file that holds no data; it reads its token from the URL fragment
  * ({@code #token=...}), which browsers never send to the server, and sends it as a bearer header.</li>
@@ -165,7 +165,9 @@ public final class OpsServer implements AutoCloseable {
         boolean local = "local".equals(params.get("scope"));
         int limit = limit(params.get("limit"));
         Queries.Reply r;
-        if (path.startsWith("/cases/")) {
+        if (path.startsWith("/cases/") && path.endsWith(Queries.TIMELINE)) {
+            r = q.caseTimeline(path.substring("/cases/".length(), path.length() - Queries.TIMELINE.length()), forwarded, auth);
+        } else if (path.startsWith("/cases/")) {
             r = q.caseStatus(path.substring("/cases/".length()), forwarded, auth);
         } else if (path.equals("/cases")) {
             r = q.cases(params.get("state"), limit, local, auth);

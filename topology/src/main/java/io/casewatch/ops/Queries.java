@@ -88,6 +88,14 @@ final class Queries {
         return byKey(CASE_STORE, caseId, "/cases/" + caseId, forwarded, auth, (CaseData c) -> io.casewatch.replay.AvroJson.tree(statusOf(c)));
     }
 
+    /** The path suffix of a case's timeline. */
+    static final String TIMELINE = "/timeline";
+
+    Reply caseTimeline(String caseId, boolean forwarded, String auth) {
+        return byKey(CASE_STORE, caseId, "/cases/" + caseId + TIMELINE, forwarded, auth,
+                (CaseData c) -> CaseTimelineJson.of(engine.timeline(c, clock.millis()), clock.millis()));
+    }
+
     Reply merchant(String merchantId, boolean forwarded, String auth) {
         if (!stores.contains(MERCHANT_STORE)) {
             return noMerchantStore();
