@@ -269,7 +269,7 @@ class OperationsSurfaceIT {
     }
 
     @Test
-    void aCaseOpensOnThePageWithItsTimelineInHeadlessChromium() throws Exception {
+    void aClickOnACaseShowsItsTimelineInHeadlessChromium() throws Exception {
         String chromium = Files.isExecutable(Path.of("/usr/bin/chromium")) ? "/usr/bin/chromium" : null;
         assumeTrue(chromium != null, "Debian's chromium is not installed (.ci/run installs it)");
         await(Duration.ofSeconds(60), "a breach published", () -> sum("casewatch_alerts_published_total") > 0);
@@ -278,7 +278,7 @@ class OperationsSurfaceIT {
         Path target = Path.of("target").toAbsolutePath();
         List<String> common = List.of(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--no-first-run", "--user-data-dir=" + profile, "--virtual-time-budget=8000");
-        // The fragment a click on a case row sets (showCase in live.html): the same code path, linkable.
+        // A link to a case (the fragment a click sets) opens it too: here the case with a holding reply.
         String base = "http://127.0.0.1:" + port(a) + "/#token=" + TOKEN + "&case=";
 
         List<String> dump = new ArrayList<>(common);
@@ -288,13 +288,26 @@ class OperationsSurfaceIT {
         assertThat(dom).contains("id=\"case\" class=\"shown\"").contains("OUTBOUND").contains("class=\"HOLDING\">holding</td>")
                 .contains("FIRST_RESPONSE · MET").doesNotContain("处理中");
 
+        // A person's click: on the breached case's row, in a page driven over the DevTools protocol.
+        String id = BREACHED.get(0);
         Path png = target.resolve("live-page-case.png");
         Files.deleteIfExists(png);
-        List<String> shot = new ArrayList<>(common);
-        shot.add("--window-size=1400,1100");
-        shot.add("--screenshot=" + png);
-        shot.add(base + BREACHED.get(0));
-        run(shot, target.resolve("live-page-case-chromium.log"));
+        try (HeadlessPage page = HeadlessPage.open(chromium, "http://127.0.0.1:" + port(a) + "/#token=" + TOKEN,
+                Files.createTempDirectory("casewatch-chromium-"), target.resolve("live-page-click-chromium.log"))) {
+            String row = "document.querySelector('#cases tr[data-case=\"" + id + "\"]')";
+            page.await(row + " !== null", Duration.ofSeconds(30));
+            page.eval(row + ".click()");
+            page.await("document.getElementById('case').className === 'shown'"
+                    + " && document.getElementById('caseEvents').textContent.includes('INBOUND')", Duration.ofSeconds(30));
+            assertThat(page.eval("location.hash")).contains("case=" + id).contains("token=");
+            assertThat(page.eval("document.getElementById('caseId').textContent")).isEqualTo(id);
+            assertThat(page.eval("document.getElementById('caseEvents').textContent")).contains("OPENED", "INBOUND", "CHAT", "CUSTOMER");
+            assertThat(page.eval("document.getElementById('caseClocks').textContent")).contains("FIRST_RESPONSE · BREACHED", "RESOLUTION");
+            assertThat(page.eval("document.getElementById('caseAlerts').textContent")).contains("FIRST_RESPONSE_BREACH", "L1");
+            page.screenshot(png);
+            page.eval("document.getElementById('caseClose').click()");
+            page.await("document.getElementById('case').className === ''", Duration.ofSeconds(10));
+        }
         assertThat(png).exists();
         assertThat(Files.size(png)).isGreaterThan(10_000);
     }
