@@ -251,7 +251,7 @@ public final class CompareReport {
                 .append(top.size() * band + 10).append("\" role=\"img\" aria-label=\"timely-resolution rate per merchant\">\n");
         int y = 5;
         for (Map.Entry<String, long[]> e : top) {
-            String name = e.getKey().length() > 38 ? e.getKey().substring(0, 37) + "…" : e.getKey();
+            String name = e.getKey().length() > 34 ? e.getKey().substring(0, 33) + "…" : e.getKey();
             s.append("<text x=\"0\" y=\"").append(y + 14).append("\">").append(esc(name)).append("</text>\n");
             Double[] rates = {PolicyComparison.rate(e.getValue()[0], e.getValue()[1]), PolicyComparison.rate(e.getValue()[2], e.getValue()[3])};
             for (int i = 0; i < 2; i++) {
