@@ -4,6 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import io.casewatch.app.AppConfig;
+import io.casewatch.app.CompareCommand;
 import io.casewatch.app.DemoCommand;
 import io.casewatch.app.GenerateCommand;
 import io.casewatch.app.ImportCsvCommand;
@@ -18,10 +19,10 @@ import io.casewatch.app.TopicsCommand;
 import io.casewatch.policy.PolicyFile;
 import io.casewatch.replay.imports.MappingException;
 
-/** The casewatch command line: {@code run}, {@code demo}, {@code replay}, {@code report}, {@code generate}, {@code import-csv}, {@code topics}, {@code notify}, {@code probe}, {@code strimzi}. */
+/** The casewatch command line: {@code run}, {@code demo}, {@code replay}, {@code compare}, {@code report}, {@code generate}, {@code import-csv}, {@code topics}, {@code notify}, {@code probe}, {@code strimzi}. */
 @Command(name = "casewatch", mixinStandardHelpOptions = true, version = "casewatch 0.1.0",
         description = "Complaint monitoring on Kafka Streams: SLA and statutory deadlines, \"still processing\" loops, merchant rates.",
-        subcommands = {RunCommand.class, DemoCommand.class, ReplayCommand.class, ReportCommand.class, GenerateCommand.class,
+        subcommands = {RunCommand.class, DemoCommand.class, ReplayCommand.class, CompareCommand.class, ReportCommand.class, GenerateCommand.class,
             ImportCsvCommand.class, TopicsCommand.class, NotifyCommand.class,
             ProbeCommand.class, StrimziCommand.class})
 public final class Main implements Runnable {

@@ -51,7 +51,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     private static final DateTimeFormatter SIM = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
 
-    @Option(names = "--speed", defaultValue = "14400", description = "Simulated seconds per real second (default: 4 hours a second).")
+    @Option(names = "--speed", defaultValue = "3600", description = "Simulated seconds per real second (default: an hour a second, slow enough for the simulated teams to acknowledge in time).")
     double speed;
 
     @Option(names = "--start", defaultValue = "2026-09-28T00:00:00Z", description = "Simulated start instant.")
@@ -68,21 +68,38 @@ public final class DemoCommand implements Callable<Integer> {
 
     private final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     private final AtomicBoolean running = new AtomicBoolean(true);
-    private final Map<Level, Integer> counts = new EnumMap<>(Level.class);
+    private Map<Level, Integer> counts;
+
+    @Option(names = "--log", description = "File for the broker's, the Kafka clients' and casewatch's log lines (default: a new file in the temp folder).")
+    Path logFile;
+
+    // Made in call(), not here: picocli creates every command when the command line is built, and these classes
+    // (Avro's, through the schema types) create slf4j loggers, which would fix the log target before call() sets it.
+    private SimulatedTeams teams;
+    /** Acks the teams will send, by simulated time. */
+    private java.util.concurrent.PriorityBlockingQueue<io.casewatch.schema.EscalationAck> pendingAcks;
+    private Map<String, Alert> awaitingAck;
 
     @Override
     public Integer call() throws Exception {
+        Path log = logFile != null ? logFile : Files.createTempFile("casewatch-demo-", ".log");
+        // The console tells the story; log lines go to the file. Set before any logger exists: slf4j-simple reads its
+        // configuration once, when the first logger is created.
+        System.setProperty("org.slf4j.simpleLogger.logFile", log.toString());
+        teams = new SimulatedTeams(42);
+        pendingAcks = new java.util.concurrent.PriorityBlockingQueue<>(64,
+                Comparator.comparing(io.casewatch.schema.EscalationAck::getOccurredAt).thenComparing(io.casewatch.schema.EscalationAck::getAlertId));
+        awaitingAck = new java.util.concurrent.ConcurrentHashMap<>();
+        counts = new EnumMap<>(Level.class);
         Path stateDir = Files.createTempDirectory("casewatch-demo-");
         CountDownLatch done = new CountDownLatch(1);
         CountDownLatch cleaned = new CountDownLatch(1);
-        out.println("casewatch demo: starting a local Kafka broker (KRaft, 127.0.0.1) ...");
-        LocalBrokerProcess broker = LocalBrokerProcess.start();
+        LocalBrokerProcess broker = LocalBrokerProcess.start(log);
         Pipeline pipeline = null;
         Thread generator = null;
         Thread printer = null;
         try {
             String bootstrap = broker.bootstrapServers();
-            out.println("broker ready at " + bootstrap);
             Topics topics = Topics.defaults();
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
                 TopicProvisioner.ensure(admin, topics, 3, (short) 1, "-1");
@@ -99,9 +116,12 @@ public final class DemoCommand implements Callable<Integer> {
             AppConfig cfg = AppConfig.load(null, Map.of(), flags);
             SimulatedClock clock = new SimulatedClock(start, speed);
             pipeline = Pipeline.start(cfg, clock);
-            out.printf("pipeline started; simulated time runs %.0fx (1 real second = %s)%n", speed, Duration.ofSeconds((long) speed));
-            out.printf("live page: http://127.0.0.1:%d/#token=%s   (metrics: http://127.0.0.1:%d/metrics)%n", pipeline.httpPort(), token,
-                    pipeline.httpPort());
+            // The first line: what to open. The rest of the console is the story.
+            out.printf("live page: http://127.0.0.1:%d/#token=%s%n", pipeline.httpPort(), token);
+            out.printf("  simulated time runs %.0fx (1 real second = %s); broker %s; metrics http://127.0.0.1:%d/metrics; log %s%n", speed,
+                    Duration.ofSeconds((long) speed), bootstrap, pipeline.httpPort(), log);
+            out.printf("  teams acknowledge about %.0f%% of alerts within %d-%d minutes; the rest climb the escalation ladder%n",
+                    100 * SimulatedTeams.ACK_SHARE, SimulatedTeams.FASTEST.toMinutes(), SimulatedTeams.SLOWEST.toMinutes());
             List<DemoStories.Scheduled> script = new DemoStories(start, 42).build(backgroundCases);
             generator = new Thread(() -> play(script, clock, bootstrap, topics), "demo-generator");
             printer = new Thread(() -> printAlerts(bootstrap, topics), "demo-alerts");
@@ -145,11 +165,18 @@ public final class DemoCommand implements Callable<Integer> {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             int i = 0;
-            while (running.get() && i < script.size()) {
+            while (running.get()) {
                 Instant now = clock.instant();
                 while (i < script.size() && !script.get(i).at().isAfter(now)) {
                     send(producer, topics, script.get(i));
                     i++;
+                }
+                io.casewatch.schema.EscalationAck ack;
+                while ((ack = pendingAcks.peek()) != null && !ack.getOccurredAt().isAfter(now)) {
+                    pendingAcks.poll();
+                    producer.send(new ProducerRecord<>(topics.acks().name(), null, ack.getOccurredAt().toEpochMilli(),
+                            ack.getCaseId().getBytes(StandardCharsets.UTF_8), Serdes.ESCALATION_ACK.toBytes(ack)));
+                    printAck(ack);
                 }
                 producer.flush();
                 sleep(20);
@@ -178,7 +205,7 @@ public final class DemoCommand implements Callable<Integer> {
                 new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topics.l1().name(), topics.l2().name(), topics.l3().name(), topics.merchantStats().name()));
             while (running.get()) {
-                var records = consumer.poll(Duration.ofMillis(200));
+                var records = consumer.poll(Duration.ofMillis(50));
                 java.util.List<Alert> alerts = new java.util.ArrayList<>();
                 for (ConsumerRecord<String, byte[]> r : records) {
                     if (r.topic().equals(topics.merchantStats().name())) {
@@ -211,6 +238,10 @@ public final class DemoCommand implements Callable<Integer> {
             return;
         }
         counts.merge(a.getLevel(), 1, Integer::sum);
+        teams.respond(a).ifPresent(ack -> {
+            awaitingAck.put(ack.getAlertId(), a);
+            pendingAcks.add(ack);
+        });
         var ev = a.getEvidence();
         String detail = switch (a.getKind()) {
             case STALL_LOOP -> "contacts=" + ev.getNotes().get("contactsInWindow") + " holding=" + ev.getNotes().get("holdingRepliesInEpisode")
@@ -221,6 +252,13 @@ public final class DemoCommand implements Callable<Integer> {
         };
         out.printf("%s sim | ALERT  %-2s %-24s case=%-20s merchant=%-11s policy=%-16s %s%n", SIM.format(a.getDetectedAt()), a.getLevel(),
                 a.getKind(), a.getCaseId(), a.getMerchantId(), a.getPolicyId(), detail);
+    }
+
+    private void printAck(io.casewatch.schema.EscalationAck ack) {
+        Alert a = awaitingAck.remove(ack.getAlertId());
+        long minutes = a == null ? 0 : Duration.between(a.getDetectedAt(), ack.getOccurredAt()).toMinutes();
+        out.printf("%s sim | acked  %-2s %-24s case=%-20s by %s after %d min%n", SIM.format(ack.getOccurredAt()), ack.getLevel(),
+                a == null ? "" : a.getKind(), ack.getCaseId(), ack.getTeam(), minutes);
     }
 
     private static String newToken() {

@@ -26,7 +26,13 @@ public final class LocalBrokerProcess implements AutoCloseable {
         this.bootstrapServers = bootstrapServers;
     }
 
+    /** The broker with its log lines (stderr) on this process' stderr. */
     public static LocalBrokerProcess start() throws IOException {
+        return start(null);
+    }
+
+    /** The broker with its log lines appended to {@code errorLog}, or on this process' stderr when null. */
+    public static LocalBrokerProcess start(Path errorLog) throws IOException {
         String cp = System.getProperty(CLASSPATH_PROPERTY);
         if (cp == null) {
             Path guess = Path.of("local-broker", "target");
@@ -38,7 +44,7 @@ public final class LocalBrokerProcess implements AutoCloseable {
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx1g", "-cp", cp, "io.casewatch.broker.LocalKafkaMain"));
-        pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.redirectError(errorLog == null ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.appendTo(errorLog.toFile()));
         Process p = pb.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line;

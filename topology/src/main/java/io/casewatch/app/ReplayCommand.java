@@ -30,6 +30,10 @@ public final class ReplayCommand implements Callable<Integer> {
             + "so that deadlines due by then fire; later events are not replayed.")
     String until;
 
+    @Option(names = "--acks", description = "recorded: apply the input's acks and escalate alerts nobody acknowledged; "
+            + "ignore: no ack escalation. Default: recorded when the input holds an ack event, otherwise ignore (said in one line).")
+    io.casewatch.replay.AckMode acks;
+
     @Option(names = "--config", description = "Properties file with casewatch.* keys (environment and --set override it).")
     Path configFile;
 
@@ -44,11 +48,26 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         AppConfig cfg = AppConfig.load(configFile, System.getenv(), flags);
         Instant cutoff = until == null ? null : parseInstant(until);
-        Replay.Summary s = new Replay(Pipeline.settings(cfg)).run(events, out, cutoff);
+        if (!java.nio.file.Files.isReadable(events)) {
+            System.err.println(events + ": not readable");
+            return 2;
+        }
+        var settings = withAcks(Pipeline.settings(cfg), acks, events, "replay");
+        Replay.Summary s = new Replay(settings).run(events, out, cutoff);
         System.err.printf("replay: %d lines, %d events replayed, %d bad lines (dead-lettered), %d after --until (not replayed); "
                 + "%.0f events/s%n", s.lines(), s.events(), s.badLines(), s.afterCutoff(), s.eventsPerSecond());
         s.written().forEach((topic, n) -> System.err.printf("  %s.jsonl: %d records%n", topic, n));
         return 0;
+    }
+
+    /** The settings with ack escalation as {@code --acks} (or the input) decides; the decision's note on stderr. */
+    static io.casewatch.topology.CasewatchTopology.Settings withAcks(io.casewatch.topology.CasewatchTopology.Settings s,
+            io.casewatch.replay.AckMode asked, Path events, String command) throws java.io.IOException {
+        io.casewatch.replay.AckMode.Decision d = io.casewatch.replay.AckMode.decide(asked, events);
+        if (d.note() != null) {
+            System.err.println(command + ": " + d.note());
+        }
+        return s.withEscalation(s.escalation().withAckEscalation(d.ackEscalation()));
     }
 
     static Instant parseInstant(String text) {

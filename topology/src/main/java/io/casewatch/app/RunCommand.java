@@ -21,7 +21,6 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Run casewatch against a Kafka cluster.")
 public final class RunCommand implements Callable<Integer> {
-    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
     @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (overrides file and environment).")
     String bootstrapServers;
@@ -59,7 +58,7 @@ public final class RunCommand implements Callable<Integer> {
             try (Admin admin = Admin.create(Pipeline.clientProperties(props))) {
                 ClusterReachability.await(admin, props.getProperty("bootstrap.servers"), props.getProperty("security.protocol", "PLAINTEXT"),
                         cfg.duration(AppConfig.STARTUP_TIMEOUT, Pipeline.DEFAULT_STARTUP_TIMEOUT), props.getProperty("application.id"));
-                TopicProvisioner.ensure(admin, Pipeline.settings(cfg).topics(), partitions, replication, "-1").forEach(LOG::info);
+                TopicProvisioner.ensure(admin, Pipeline.settings(cfg).topics(), partitions, replication, "-1").forEach(log()::info);
             }
         }
         Pipeline pipeline;
@@ -67,7 +66,7 @@ public final class RunCommand implements Callable<Integer> {
             // 8080 unless casewatch.http.port says otherwise (the library default is a free port, for tests and the demo).
             pipeline = Pipeline.start(cfg, Clock.systemUTC(), 8080);
         } catch (PipelineFailure e) {
-            LOG.error(e.getMessage());
+            log().error(e.getMessage());
             return 1;
         }
         CompletableFuture<PipelineFailure> stopped = new CompletableFuture<>();
@@ -82,7 +81,7 @@ public final class RunCommand implements Callable<Integer> {
         if (failed == null) {
             return 0;
         }
-        LOG.error(failed.getMessage());
+        log().error(failed.getMessage());
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {
@@ -90,5 +89,13 @@ public final class RunCommand implements Callable<Integer> {
         }
         pipeline.close();
         return 1;
+    }
+
+    /**
+     * Not a static field: picocli creates every command when the command line is built, and a logger made then
+     * would fix slf4j-simple's configuration before {@code demo} can send the log lines to a file.
+     */
+    private static Logger log() {
+        return LoggerFactory.getLogger(RunCommand.class);
     }
 }

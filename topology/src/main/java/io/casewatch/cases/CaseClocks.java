@@ -57,16 +57,48 @@ final class CaseClocks {
         return view(ClockKind.FIRST_RESPONSE, spec, spec.budget(), c.getReceivedAt(), List.of(), goal, stop, p, cal, now, 1);
     }
 
+    /**
+     * The next-reply clock of the wait that began at {@code awaitingReplySince} (SPEC section 4 as of issue 21): it
+     * runs for every follow-up, before any first response too. The contact that opened the case is the first-response
+     * clock's alone; a wait starting there (state written before issue 21) is not timed twice.
+     */
     static ClockView nextReply(CaseData c, Policy p, BusinessCalendar cal, long now) {
         Budget budget = p.nextReply();
-        if (budget == null || c.getFirstResponseAt() == null) {
+        if (budget == null || c.getAwaitingReplySince() == null || !isOpen(c)) {
             return null;
         }
-        if (c.getAwaitingReplySince() == null || !isOpen(c)) {
+        if (c.getFirstResponseAt() == null && !isFollowUp(c, c.getAwaitingReplySince())) {
             return null;
         }
         return view(ClockKind.NEXT_REPLY, ClockSpec.of(budget).withAtRisk(List.of()), budget, c.getAwaitingReplySince(),
                 List.of(), null, null, p, cal, now, c.getWaits());
+    }
+
+    /**
+     * Whether an INBOUND contact at {@code t} comes after the case's receipt: the opening contact (at or before
+     * receipt, however the producers ordered OPENED and contact) is what the first-response clock times.
+     */
+    static boolean isFollowUp(CaseData c, long t) {
+        return c.getOpened() && c.getReceivedAt() != null && t > c.getReceivedAt();
+    }
+
+    /** Whether an INBOUND contact at {@code t}, with no wait running, starts one. */
+    static boolean startsWait(CaseData c, long t) {
+        return isFollowUp(c, t);
+    }
+
+    /**
+     * The earliest INBOUND contact after receipt among those the case holds times of (its current stall window), for
+     * a case whose contacts were read before its OPENED; null when there is none.
+     */
+    static Long firstFollowUp(CaseData c) {
+        Long first = null;
+        for (long t : c.getStallInbound()) {
+            if (isFollowUp(c, t) && (first == null || t < first)) {
+                first = t;
+            }
+        }
+        return first;
     }
 
     static ClockView resolution(CaseData c, Policy p, BusinessCalendar cal, long now) {

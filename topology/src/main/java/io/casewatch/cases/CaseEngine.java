@@ -206,6 +206,12 @@ public final class CaseEngine {
         c.setCategory(e.getCategory());
         c.setCustomerRef(e.getCustomerRef());
         c.setPolicyId(policies.select(e.getJurisdiction(), e.getCategory(), e.getMerchantId(), t).id());
+        // Contacts read before their OPENED started no wait (receipt unknown then): the first one after receipt does.
+        Long followUp = CaseClocks.firstFollowUp(c);
+        if (followUp != null && c.getAwaitingReplySince() == null && (c.getFirstResponseAt() == null || c.getFirstResponseAt() < followUp)) {
+            c.setAwaitingReplySince(followUp);
+            c.setWaits(c.getWaits() + 1);
+        }
     }
 
     private void resume(CaseData c, long t) {
@@ -240,6 +246,14 @@ public final class CaseEngine {
     // ---------------------------------------------------------------- contacts
 
     public List<Alert> onContact(CaseData c, ContactEvent e) {
+        return onContact(c, e, false);
+    }
+
+    /** A contact; {@code textTruncated}: its text was cut to the limit before it came here, and the case counts it. */
+    public List<Alert> onContact(CaseData c, ContactEvent e, boolean textTruncated) {
+        if (textTruncated) {
+            c.setTruncatedTexts(c.getTruncatedTexts() + 1);
+        }
         List<Alert> out = new ArrayList<>();
         long t = e.getOccurredAt().toEpochMilli();
         c.setUpdatedAt(Math.max(c.getUpdatedAt(), t));
@@ -248,7 +262,7 @@ public final class CaseEngine {
         }
         Policy p = policyOf(c, t);
         if (e.getDirection() == Direction.INBOUND) {
-            inbound(c, p, t, out);
+            inbound(c, p, e, t, out);
         } else if (e.getDirection() == Direction.OUTBOUND) {
             outbound(c, p, e, t, out);
         } else {
@@ -257,14 +271,15 @@ public final class CaseEngine {
         return out;
     }
 
-    private void inbound(CaseData c, Policy p, long t, List<Alert> out) {
+    private void inbound(CaseData c, Policy p, ContactEvent e, long t, List<Alert> out) {
+        CaseTimeline.record(c, e, CaseTimeline.Reply.NONE);
         c.setInbound(c.getInbound() + 1);
         c.setFirstContactAt(c.getFirstContactAt() == null ? t : Math.min(c.getFirstContactAt(), t));
         c.setLastContactAt(c.getLastContactAt() == null ? t : Math.max(c.getLastContactAt(), t));
         if (c.getState() == CaseState.AWAITING_CUSTOMER && p.inboundResumes()) {
             resume(c, t);
         }
-        if (CaseClocks.isOpen(c) && c.getAwaitingReplySince() == null) {
+        if (CaseClocks.isOpen(c) && c.getAwaitingReplySince() == null && CaseClocks.startsWait(c, t)) {
             c.setAwaitingReplySince(t);
             c.setWaits(c.getWaits() + 1);
         }
@@ -294,6 +309,7 @@ public final class CaseEngine {
         }
         boolean counts = e.getActor() == Actor.AGENT || e.getActor() == Actor.MERCHANT
                 || (e.getActor() == Actor.BOT && p.countBotReplies());
+        CaseTimeline.record(c, e, v.holding() ? CaseTimeline.Reply.HOLDING : counts ? CaseTimeline.Reply.SUBSTANTIVE : CaseTimeline.Reply.NOT_COUNTED);
         if (v.holding()) {
             c.setHolding(c.getHolding() + 1);
             c.setStallHolding(c.getStallHolding() + 1);
@@ -499,6 +515,12 @@ public final class CaseEngine {
         return CaseClocks.all(copy, p, policies.calendarOf(p), t);
     }
 
+    /** The case as a person looks at it at {@code now}: events, clock bars with pauses, alerts (no text). */
+    public CaseTimeline.View timeline(CaseData c, long now) {
+        Policy p = policyOf(c, now);
+        return CaseTimeline.view(c, c.getOpened() ? CaseClocks.all(c, p, policies.calendarOf(p), now) : List.of());
+    }
+
     /** What a case looks like after a change: its status for dashboards and when it next needs {@link #advance}. */
     public record Settled(CaseStatus status, long nextDue, Policy policy, BusinessCalendar calendar, List<ClockView> views) {
     }
@@ -573,6 +595,7 @@ public final class CaseEngine {
                 .setHoldingReplies(c.getHolding())
                 .setReopens(c.getReopens())
                 .setOpenAlerts(open)
+                .setTruncatedTexts(c.getTruncatedTexts())
                 .build();
     }
 
@@ -619,10 +642,10 @@ public final class CaseEngine {
         Duration ack = p.ackTime(a.getLevel());
         // An L1 alert held for quiet hours reaches people at the next opening; its ack time counts from then.
         long shown = a.getLevel() == Level.L1 ? rules.releaseAt(a.getDetectedAt().toEpochMilli()) : a.getDetectedAt().toEpochMilli();
-        Long due = a.getLevel() == Level.L3 || ack == null ? null : shown + ack.toMillis();
+        Long due = a.getLevel() == Level.L3 || ack == null || !rules.ackEscalation() ? null : shown + ack.toMillis();
         List<AlertState> alerts = new ArrayList<>(c.getAlerts());
         alerts.add(new AlertState(a.getAlertId(), rootId, a.getKind(), a.getLevel(), a.getEpisode(),
-                a.getDetectedAt().toEpochMilli(), due, false, false));
+                a.getDetectedAt().toEpochMilli(), due, false, false, null));
         c.setAlerts(alerts);
     }
 
@@ -641,6 +664,7 @@ public final class CaseEngine {
                 continue;
             }
             a.setClosed(true);
+            a.setClosedAt(t);
             a.setAckDueAt(null);
             Alert closed = baseAlert(c, p, a.getAlertId(), a.getKind(), a.getLevel(), a.getEpisode(), null, t, evidence(c, t).build());
             closed.setStatus(AlertStatus.CLOSED);

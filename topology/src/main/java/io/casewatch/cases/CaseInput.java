@@ -5,9 +5,14 @@ import org.apache.kafka.common.header.Headers;
 
 /**
  * A decoded, validated input event on its way to the case processor, with the original record kept so that a
- * later failure can still dead-letter the exact bytes that came in.
+ * later failure can still dead-letter the exact bytes that came in. {@code textTruncated}: the contact's text was
+ * longer than the limit and the event holds only its head.
  */
-public record CaseInput(Kind kind, SpecificRecord event, String eventId, long occurredAt, Source source) {
+public record CaseInput(Kind kind, SpecificRecord event, String eventId, long occurredAt, Source source, boolean textTruncated) {
+
+    public CaseInput(Kind kind, SpecificRecord event, String eventId, long occurredAt, Source source) {
+        this(kind, event, eventId, occurredAt, source, false);
+    }
 
     /** Which input stream the event came from. */
     public enum Kind { COMPLAINT, CONTACT, ACK }

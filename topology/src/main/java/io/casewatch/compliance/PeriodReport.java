@@ -11,6 +11,10 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SequenceWriter;
+import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 
 /**
  * A complaints return for a period, per merchant and jurisdiction, from compliance records and case statuses:
@@ -26,6 +30,12 @@ import com.fasterxml.jackson.databind.JsonNode;
  * </ul>
  */
 public final class PeriodReport {
+
+    /**
+     * RFC 4180 output: a field is quoted only when it holds the separator, a quote or a line break (strict check),
+     * so that names like "AA Recovery Solutions, Inc." stay one field for any standard reader.
+     */
+    private static final CsvMapper CSV = CsvMapper.builder().enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING).build();
 
     static final Set<String> UPHELD = Set.of("UPHELD", "PARTIALLY_UPHELD", "REFUNDED");
     public static final String HEADER = "merchantId,jurisdiction,received,closed,closedWithin3BusinessDays,closedWithinStatutory,"
@@ -77,8 +87,17 @@ public final class PeriodReport {
         long outstanding;
     }
 
-    Map<String, Row> rows() {
-        Map<String, Row> rows = new TreeMap<>();
+    /** Merchant and jurisdiction, ordered by merchant then jurisdiction; kept apart so that neither can be split. */
+    record Key(String merchantId, String jurisdiction) implements Comparable<Key> {
+        @Override
+        public int compareTo(Key o) {
+            int c = merchantId.compareTo(o.merchantId);
+            return c != 0 ? c : jurisdiction.compareTo(o.jurisdiction);
+        }
+    }
+
+    Map<Key, Row> rows() {
+        Map<Key, Row> rows = new TreeMap<>();
         for (JsonNode s : lastStatus.values()) {
             long opened = millis(s, "openedAt");
             if (opened == Long.MIN_VALUE) {
@@ -113,18 +132,23 @@ public final class PeriodReport {
         return rows;
     }
 
-    private static String key(String merchant, JsonNode jurisdiction) {
-        return merchant + "," + (jurisdiction == null || jurisdiction.isNull() ? "" : jurisdiction.asText());
+    private static Key key(String merchant, JsonNode jurisdiction) {
+        return new Key(merchant, jurisdiction == null || jurisdiction.isNull() ? "" : jurisdiction.asText());
     }
 
+    /** The report as RFC 4180 CSV with a header line; {@code out} is flushed, not closed. */
     public void writeCsv(Writer out) throws IOException {
-        out.write(HEADER);
-        out.write('\n');
-        for (Map.Entry<String, Row> e : rows().entrySet()) {
-            Row r = e.getValue();
-            String share = r.withOutcome == 0 ? "" : String.format(java.util.Locale.ROOT, "%.4f", (double) r.upheld / r.withOutcome);
-            out.write(e.getKey() + "," + r.received + "," + r.closed + "," + r.within3 + "," + r.withinStatutory + "," + share + ","
-                    + r.outstanding + "\n");
+        try (SequenceWriter rows = CSV.writer(CsvSchema.emptySchema().withLineSeparator("\n"))
+                .without(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET).writeValues(out)) {
+            rows.write(HEADER.split(","));
+            for (Map.Entry<Key, Row> e : rows().entrySet()) {
+                Row r = e.getValue();
+                String share = r.withOutcome == 0 ? "" : String.format(java.util.Locale.ROOT, "%.4f", (double) r.upheld / r.withOutcome);
+                rows.write(new String[] {e.getKey().merchantId(), e.getKey().jurisdiction(), Long.toString(r.received),
+                    Long.toString(r.closed), Long.toString(r.within3), Long.toString(r.withinStatutory), share,
+                    Long.toString(r.outstanding)});
+            }
         }
+        out.flush();
     }
 }

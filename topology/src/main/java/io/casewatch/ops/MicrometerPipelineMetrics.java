@@ -66,6 +66,9 @@ public final class MicrometerPipelineMetrics implements PipelineMetrics {
                 .description("Input records decoded and passed to the case processor").register(registry);
         FunctionCounter.builder("casewatch.records.processed", intake, IntakeCounters::ticks).tag("outcome", "tick")
                 .description("Input records decoded and passed to the case processor").register(registry);
+        FunctionCounter.builder("casewatch.texts.truncated", intake, IntakeCounters::truncatedTexts)
+                .description("Contacts whose text was longer than casewatch.max.text.chars, counted and classified on its head")
+                .register(registry);
         for (Reason r : Reason.values()) {
             FunctionCounter.builder("casewatch.dead.letters", intake, c -> c.deadLettered(r)).tag("reason", r.name())
                     .description("Input records sent to the dead-letter topic").register(registry);

@@ -34,7 +34,7 @@ import com.sun.net.httpserver.HttpServer;
  * server library), with probes and queries on separate threads:
  * <ul>
  * <li>{@code /metrics} (Prometheus text), {@code /health} (liveness), {@code /ready} (readiness): no token;</li>
- * <li>{@code /cases/{caseId}}, {@code /cases?state=at-risk|breached}, {@code /merchants}, {@code /merchants/{id}},
+ * <li>{@code /cases/{caseId}}, {@code /cases/{caseId}/timeline} (events, clock bars, alerts; no text), {@code /cases?state=at-risk|breached}, {@code /merchants}, {@code /merchants/{id}},
  * {@code /alerts}: JSON, with {@code Authorization: Bearer <token>};</li>
  * <li>{@code /}: the live page, a static file that holds no data; it reads its token from the URL fragment
  * ({@code #token=...}), which browsers never send to the server, and sends it as a bearer header.</li>

@@ -87,7 +87,9 @@ final class Queries {
     /** What {@link OpsServer} calls for an authorised query: the path's endpoint with its parameters. */
     Reply route(String path, java.util.Map<String, String> params, boolean forwarded, String auth, int limit) {
         boolean local = "local".equals(params.get("scope"));
-        if (path.startsWith("/cases/")) {
+        if (path.startsWith("/cases/") && path.endsWith(TIMELINE)) {
+            return caseTimeline(path.substring("/cases/".length(), path.length() - TIMELINE.length()), forwarded, auth);
+        } else if (path.startsWith("/cases/")) {
             return caseStatus(path.substring("/cases/".length()), forwarded, auth);
         } else if (path.equals("/cases")) {
             return cases(params.get("state"), limit, local, auth);
@@ -101,6 +103,14 @@ final class Queries {
 
     Reply caseStatus(String caseId, boolean forwarded, String auth) {
         return byKey(CASE_STORE, caseId, "/cases/" + caseId, forwarded, auth, (CaseData c) -> io.casewatch.replay.AvroJson.tree(statusOf(c)));
+    }
+
+    /** The path suffix of a case's timeline. */
+    static final String TIMELINE = "/timeline";
+
+    Reply caseTimeline(String caseId, boolean forwarded, String auth) {
+        return byKey(CASE_STORE, caseId, "/cases/" + caseId + TIMELINE, forwarded, auth,
+                (CaseData c) -> CaseTimelineJson.of(engine.timeline(c, clock.millis()), clock.millis()));
     }
 
     Reply merchant(String merchantId, boolean forwarded, String auth) {

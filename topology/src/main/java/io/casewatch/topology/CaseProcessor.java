@@ -290,7 +290,7 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
             alerts.addAll(engine.advance(c, firedUpTo));
             alerts.addAll(switch (in.kind()) {
                 case COMPLAINT -> engine.onComplaint(c, (ComplaintEvent) in.event());
-                case CONTACT -> engine.onContact(c, (ContactEvent) in.event());
+                case CONTACT -> engine.onContact(c, (ContactEvent) in.event(), in.textTruncated());
                 case ACK -> {
                     if (stored == null) {
                         throw new InvalidEventException(InvalidEventException.Reason.UNKNOWN_ALERT, "ack for unknown case " + caseId);

@@ -106,6 +106,7 @@ final class Intake implements Processor<byte[], byte[], Object, Object> {
         String caseId;
         String eventId;
         long occurredAt;
+        boolean truncated = false;
         if (event instanceof ComplaintEvent c) {
             caseId = c.getCaseId();
             eventId = c.getEventId();
@@ -123,9 +124,11 @@ final class Intake implements Processor<byte[], byte[], Object, Object> {
             if (c.getDirection() == io.casewatch.schema.Direction.UNKNOWN) {
                 throw new InvalidEventException(Reason.UNKNOWN_ENUM, "contact direction unknown to this version");
             }
-            if (c.getText() != null && c.getText().length() > limits.maxTextChars()) {
-                throw new InvalidEventException(Reason.TEXT_TOO_LONG,
-                        "contact text of " + c.getText().length() + " chars exceeds " + limits.maxTextChars());
+            if (io.casewatch.loops.TextLimit.exceeds(c.getText(), limits.maxTextChars())) {
+                // SPEC section 8: the contact counts and is classified on its head; the full text stays only in the
+                // source bytes (dead-lettered as they came if the case never opens).
+                c.setText(io.casewatch.loops.TextLimit.head(c.getText(), limits.maxTextChars()));
+                truncated = true;
             }
         } else {
             EscalationAck a = (EscalationAck) event;
@@ -151,7 +154,10 @@ final class Intake implements Processor<byte[], byte[], Object, Object> {
             throw new InvalidEventException(Reason.TIME_OUT_OF_RANGE, "occurredAt " + java.time.Instant.ofEpochMilli(occurredAt)
                     + " is before 2000 or more than " + limits.maxFuture() + " ahead of the clock");
         }
-        return new CaseInput(kind, event, eventId, occurredAt, source);
+        if (truncated) {
+            counters.truncated();
+        }
+        return new CaseInput(kind, event, eventId, occurredAt, source, truncated);
     }
 
     private static String caseIdOf(CaseInput in) {

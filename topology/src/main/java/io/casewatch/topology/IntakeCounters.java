@@ -16,6 +16,7 @@ public final class IntakeCounters implements io.casewatch.stats.MerchantStatsPro
     private final AtomicLong statsDropped = new AtomicLong();
     private final AtomicLong ticks = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicLong truncated = new AtomicLong();
     private final Map<Reason, AtomicLong> deadLettered = new EnumMap<>(Reason.class);
     private final java.util.concurrent.ConcurrentMap<InputPartition, PartitionCounts> partitions = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile java.util.function.Consumer<InputPartition> onNewPartition = p -> { };
@@ -58,6 +59,10 @@ public final class IntakeCounters implements io.casewatch.stats.MerchantStatsPro
 
     void duplicate() {
         duplicates.incrementAndGet();
+    }
+
+    void truncated() {
+        truncated.incrementAndGet();
     }
 
     void countDeadLetter(Reason reason) {
@@ -113,6 +118,11 @@ public final class IntakeCounters implements io.casewatch.stats.MerchantStatsPro
 
     public long duplicates() {
         return duplicates.get();
+    }
+
+    /** Contacts accepted with their text cut to {@code casewatch.max.text.chars} (SPEC section 8). */
+    public long truncatedTexts() {
+        return truncated.get();
     }
 
     public long deadLettered(Reason reason) {

@@ -17,7 +17,7 @@ class CommandLineTest {
     @Test
     void everyCommandIsRegistered() {
         assertThat(new CommandLine(new Main()).getSubcommands().keySet())
-                .contains("run", "demo", "replay", "report", "generate", "import-csv", "topics", "notify", "probe", "strimzi");
+                .contains("run", "demo", "replay", "compare", "report", "generate", "import-csv", "topics", "notify", "probe", "strimzi");
     }
 
     @Test

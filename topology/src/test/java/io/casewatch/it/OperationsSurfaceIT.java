@@ -65,6 +65,7 @@ class OperationsSurfaceIT {
     private static final List<String> BREACHED = new ArrayList<>();
     private static final List<String> AT_RISK = new ArrayList<>();
     private static final List<String> QUIET = new ArrayList<>();
+    private static Instant OPENED_AT;
 
     @BeforeAll
     static void startBrokerAndTwoInstances() throws Exception {
@@ -88,6 +89,12 @@ class OperationsSurfaceIT {
             producer.send(ItSupport.record(TOPICS.contacts().name(), holding.getCaseId(), Serdes.CONTACT_EVENT.toBytes(holding),
                     holding.getOccurredAt())).get();
             producer.send(ItSupport.record(TOPICS.complaints().name(), "ops-garbage", new byte[] {0x01, 0x02, 0x03}, now)).get();
+            // The case the timeline test looks at: a customer chasing by chat half an hour after the complaint.
+            ContactEvent chaser = Events.contact(BREACHED.get(0), io.casewatch.schema.Direction.INBOUND, io.casewatch.schema.Actor.CUSTOMER,
+                    now.minus(Duration.ofHours(25)).plus(Duration.ofMinutes(30))).setChannel(io.casewatch.schema.Channel.CHAT).build();
+            producer.send(ItSupport.record(TOPICS.contacts().name(), chaser.getCaseId(), Serdes.CONTACT_EVENT.toBytes(chaser),
+                    chaser.getOccurredAt())).get();
+            OPENED_AT = now.minus(Duration.ofHours(25));
         }
     }
 
@@ -225,6 +232,82 @@ class OperationsSurfaceIT {
         shot.add("--screenshot=" + png);
         shot.add(url);
         run(shot, target.resolve("live-page-chromium.log"));
+        assertThat(png).exists();
+        assertThat(Files.size(png)).isGreaterThan(10_000);
+    }
+
+    @Test
+    void aCasesTimelineShowsEventsClocksAndAlertsFromEitherInstanceBehindTheToken() throws Exception {
+        String id = BREACHED.get(0);
+        String path = "/cases/" + id + "/timeline";
+        await(Duration.ofSeconds(60), "the breach of " + id + " in its timeline", () -> {
+            HttpResponse<String> r = get(a, path, TOKEN);
+            return r.statusCode() == 200 && r.body().contains("FIRST_RESPONSE_BREACH");
+        });
+        assertThat(get(a, path, null).statusCode()).isEqualTo(401);
+        for (Pipeline asked : new Pipeline[] {a, b}) {
+            JsonNode v = JSON.readTree(get(asked, path, TOKEN).body());
+            assertThat(v.path("caseId").asText()).isEqualTo(id);
+            List<String> events = new ArrayList<>();
+            v.path("events").forEach(e -> events.add(e.path("type").asText() + "/" + e.path("channel").asText("")));
+            assertThat(events).containsExactly("OPENED/", "INBOUND/CHAT");
+            JsonNode first = null;
+            for (JsonNode k : v.path("clocks")) {
+                if (k.path("clock").asText().equals("FIRST_RESPONSE")) {
+                    first = k;
+                }
+            }
+            assertThat(first).isNotNull();
+            assertThat(first.path("state").asText()).isEqualTo("BREACHED");
+            // DEFAULT: 24 hours of calendar time from receipt.
+            assertThat(Instant.parse(first.path("deadline").asText())).isEqualTo(OPENED_AT.plus(Duration.ofHours(24)));
+            List<String> alerts = new ArrayList<>();
+            v.path("alerts").forEach(x -> alerts.add(x.path("kind").asText() + "/" + x.path("level").asText()));
+            assertThat(alerts).contains("FIRST_RESPONSE_AT_RISK/L1", "FIRST_RESPONSE_BREACH/L1");
+            assertThat(v.toString()).doesNotContain("text");
+        }
+    }
+
+    @Test
+    void aClickOnACaseShowsItsTimelineInHeadlessChromium() throws Exception {
+        String chromium = Files.isExecutable(Path.of("/usr/bin/chromium")) ? "/usr/bin/chromium" : null;
+        assumeTrue(chromium != null, "Debian's chromium is not installed (.ci/run installs it)");
+        await(Duration.ofSeconds(60), "a breach published", () -> sum("casewatch_alerts_published_total") > 0);
+        await(Duration.ofSeconds(60), "the holding reply applied", () -> sum("casewatch_holding_replies_total") == 1);
+        Path profile = Files.createTempDirectory("casewatch-chromium-");
+        Path target = Path.of("target").toAbsolutePath();
+        List<String> common = List.of(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--no-first-run", "--user-data-dir=" + profile, "--virtual-time-budget=8000");
+        // A link to a case (the fragment a click sets) opens it too: here the case with a holding reply.
+        String base = "http://127.0.0.1:" + port(a) + "/#token=" + TOKEN + "&case=";
+
+        List<String> dump = new ArrayList<>(common);
+        dump.add("--dump-dom");
+        dump.add(base + QUIET.get(0));
+        String dom = run(dump, target.resolve("live-page-case-chromium.log"));
+        assertThat(dom).contains("id=\"case\" class=\"shown\"").contains("OUTBOUND").contains("class=\"HOLDING\">holding</td>")
+                .contains("FIRST_RESPONSE · MET").doesNotContain("处理中");
+
+        // A person's click: on the breached case's row, in a page driven over the DevTools protocol.
+        String id = BREACHED.get(0);
+        Path png = target.resolve("live-page-case.png");
+        Files.deleteIfExists(png);
+        try (HeadlessPage page = HeadlessPage.open(chromium, "http://127.0.0.1:" + port(a) + "/#token=" + TOKEN,
+                Files.createTempDirectory("casewatch-chromium-"), target.resolve("live-page-click-chromium.log"))) {
+            String row = "document.querySelector('#cases tr[data-case=\"" + id + "\"]')";
+            page.await(row + " !== null", Duration.ofSeconds(30));
+            page.eval(row + ".click()");
+            page.await("document.getElementById('case').className === 'shown'"
+                    + " && document.getElementById('caseEvents').textContent.includes('INBOUND')", Duration.ofSeconds(30));
+            assertThat(page.eval("location.hash")).contains("case=" + id).contains("token=");
+            assertThat(page.eval("document.getElementById('caseId').textContent")).isEqualTo(id);
+            assertThat(page.eval("document.getElementById('caseEvents').textContent")).contains("OPENED", "INBOUND", "CHAT", "CUSTOMER");
+            assertThat(page.eval("document.getElementById('caseClocks').textContent")).contains("FIRST_RESPONSE · BREACHED", "RESOLUTION");
+            assertThat(page.eval("document.getElementById('caseAlerts').textContent")).contains("FIRST_RESPONSE_BREACH", "L1");
+            page.screenshot(png);
+            page.eval("document.getElementById('caseClose').click()");
+            page.await("document.getElementById('case').className === ''", Duration.ofSeconds(10));
+        }
         assertThat(png).exists();
         assertThat(Files.size(png)).isGreaterThan(10_000);
     }

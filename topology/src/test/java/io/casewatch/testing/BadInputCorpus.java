@@ -57,7 +57,10 @@ public final class BadInputCorpus {
                 Serdes.COMPLAINT_EVENT.toBytes(opened("corpus-nullkey", "corpus-e5", T))));
         out.add(new Entry("06-key-mismatch.bin", "complaint", "corpus-other", t, "KEY_MISMATCH",
                 Serdes.COMPLAINT_EVENT.toBytes(opened("corpus-keymismatch", "corpus-e6", T))));
-        out.add(new Entry("07-oversized-text.bin", "contact", "corpus-big", t, "TEXT_TOO_LONG", Serdes.CONTACT_EVENT.toBytes(
+        // Over the text limit: counted on its case, opened just before, classified on its head (SPEC section 8).
+        out.add(new Entry("07-oversized-text-opened.bin", "complaint", "corpus-big", t, PROCESSED,
+                Serdes.COMPLAINT_EVENT.toBytes(opened("corpus-big", "corpus-e17", T))));
+        out.add(new Entry("07-oversized-text.bin", "contact", "corpus-big", t, PROCESSED, Serdes.CONTACT_EVENT.toBytes(
                 ContactEvent.newBuilder(Events.inbound("corpus-big", T)).setEventId("corpus-e7").setText("请尽快处理".repeat(4_000)).build())));
         Instant future = Instant.parse("2100-01-01T00:00:00Z");
         // The record is stamped T: brokers refuse record timestamps far ahead of their clock; the event's own time is 2100.
