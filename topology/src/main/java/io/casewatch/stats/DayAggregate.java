@@ -87,24 +87,25 @@ final class DayAggregate {
     /** The time zone of a stored aggregate, without decoding the rest. */
     static String zoneOf(byte[] b) {
         try {
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(b));
-            byte version = in.readByte();
-            if (version != VERSION) {
-                throw new IllegalStateException("day aggregate version " + version + " is not readable by this build");
-            }
-            return in.readUTF();
+            return open(b).readUTF();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    /** A stored aggregate past its version byte. */
+    private static DataInputStream open(byte[] b) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(b));
+        byte version = in.readByte();
+        if (version != VERSION) {
+            throw new IllegalStateException("day aggregate version " + version + " is not readable by this build");
+        }
+        return in;
+    }
+
     static DayAggregate fromBytes(byte[] b) {
         try {
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(b));
-            byte version = in.readByte();
-            if (version != VERSION) {
-                throw new IllegalStateException("day aggregate version " + version + " is not readable by this build");
-            }
+            DataInputStream in = open(b);
             DayAggregate a = new DayAggregate(in.readUTF());
             for (int i = 0; i < FIGURES; i++) {
                 a.fresh[i] = in.readLong();

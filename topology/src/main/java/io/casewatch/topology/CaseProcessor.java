@@ -196,8 +196,9 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
     }
 
     /**
-     * The timer index from the restored cases (each stores its next due instant), and the gauges from each open case
-     * as of its last change: one pass over the store when the task starts here.
+     * From the restored cases, in one pass when the task starts here: the timer index (each case stores its next due
+     * instant), the statuses still owed (cases changed after the last ones emitted), and the gauges from each open
+     * case as of its last change.
      */
     private void rebuildFromStore(boolean gaugesToo) {
         timers.clear();
