@@ -30,14 +30,6 @@ public final class TimerIndex {
         return ByteBuffer.wrap(key.get()).getLong();
     }
 
-    /** What follows the due instant in {@code key}. */
-    public static byte[] suffixOf(Bytes key) {
-        byte[] k = key.get();
-        byte[] s = new byte[k.length - 8];
-        System.arraycopy(k, 8, s, 0, s.length);
-        return s;
-    }
-
     public void add(Bytes key) {
         keys.add(key);
     }
@@ -46,21 +38,12 @@ public final class TimerIndex {
         keys.remove(key);
     }
 
-    public boolean contains(Bytes key) {
-        return keys.contains(key);
-    }
-
     public int size() {
         return keys.size();
     }
 
     public void clear() {
         keys.clear();
-    }
-
-    /** The due instant of the earliest entry, or {@link Long#MAX_VALUE} when there is none. */
-    public long earliest() {
-        return keys.isEmpty() ? Long.MAX_VALUE : dueOf(keys.first());
     }
 
     /**

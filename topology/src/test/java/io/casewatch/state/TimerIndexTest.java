@@ -22,7 +22,6 @@ class TimerIndexTest {
         index.add(key(400, "c"));
 
         assertThat(index.dueBy(300, 10)).containsExactly(key(100, "z"), key(300, "a"), key(300, "b"));
-        assertThat(index.earliest()).isEqualTo(100);
     }
 
     @Test
@@ -45,10 +44,5 @@ class TimerIndexTest {
         assertThat(index.dueBy(-1, 10)).isEmpty();
         assertThat(index.dueBy(0, 10)).containsExactly(key(0, "early"));
         assertThat(index.dueBy(Long.MAX_VALUE, 10)).containsExactly(key(0, "early"));
-    }
-
-    @Test
-    void anEmptyIndexHasNoEarliest() {
-        assertThat(new TimerIndex().earliest()).isEqualTo(Long.MAX_VALUE);
     }
 }
