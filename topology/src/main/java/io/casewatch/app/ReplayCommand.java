@@ -17,6 +17,9 @@ import io.casewatch.replay.Replay;
         description = "Run the casewatch topology over a JSON Lines file of events; write each output topic as <topic>.jsonl.")
 public final class ReplayCommand implements Callable<Integer> {
 
+    /** More threads than this would only share the cores. */
+    static final int MAX_PARTITIONS = 256;
+
     @Option(names = "--events", required = true, description = "JSON Lines input: one event a line with \"stream\": complaint|contact|ack.")
     Path events;
 
@@ -33,6 +36,12 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--acks", description = "recorded: apply the input's acks and escalate alerts nobody acknowledged; "
             + "ignore: no ack escalation. Default: recorded when the input holds an ack event, otherwise ignore (said in one line).")
     io.casewatch.replay.AckMode acks;
+
+    @Option(names = "--partitions", description = "Split the run as a deployment with this many partitions splits it: a task "
+            + "per case partition, each on its own thread. Output is byte-identical for a given count; alerts, compliance "
+            + "records and final statuses are the same for any count (storm summaries are per partition, as in run). "
+            + "Default: the cores available.")
+    Integer partitions;
 
     @Option(names = "--config", description = "Properties file with casewatch.* keys (environment and --set override it).")
     Path configFile;
@@ -52,8 +61,13 @@ public final class ReplayCommand implements Callable<Integer> {
             System.err.println(events + ": not readable");
             return 2;
         }
+        int parts = partitions == null ? Runtime.getRuntime().availableProcessors() : partitions;
+        if (parts < 1 || parts > MAX_PARTITIONS) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new ReplayCommand()),
+                    "--partitions: " + parts + " is not between 1 and " + MAX_PARTITIONS);
+        }
         var settings = withAcks(Pipeline.settings(cfg), acks, events, "replay");
-        Replay.Summary s = new Replay(settings).run(events, out, cutoff);
+        Replay.Summary s = new Replay(settings).run(events, out, cutoff, Replay.Driver.DIRECT, parts, ProgressLine.forStderr("replay"));
         System.err.printf("replay: %d lines, %d events replayed, %d bad lines (dead-lettered), %d after --until (not replayed); "
                 + "%.0f events/s%n", s.lines(), s.events(), s.badLines(), s.afterCutoff(), s.eventsPerSecond());
         s.written().forEach((topic, n) -> System.err.printf("  %s.jsonl: %d records%n", topic, n));

@@ -409,12 +409,33 @@ public final class CaseEngine {
         }
         Policy p = policyOf(c, now);
         BusinessCalendar cal = policies.calendarOf(p);
+        int known = c.getAlerts().size();
         for (ClockView v : CaseClocks.all(c, p, cal, now)) {
             fireClock(c, p, cal, v, now, out);
         }
         chronicStall(c, p, cal, now, out);
         escalateUnacked(c, p, now, out);
+        inTimeOrder(c, known, out);
         return out;
+    }
+
+    /**
+     * Puts what one look at the clocks raised in the order it fell due (the order of clocks for equal instants). How
+     * many due points one look finds depends on how far stream time jumped, which depends on how many cases share the
+     * task; looked at point by point they would have been raised in time order, and the case's alert list (which the
+     * compliance record shows) must not depend on the partition count.
+     */
+    private static void inTimeOrder(CaseData c, int known, List<Alert> out) {
+        if (out.size() < 2) {
+            return;
+        }
+        out.sort(java.util.Comparator.comparing(Alert::getDetectedAt));
+        List<AlertState> all = c.getAlerts();
+        if (all.size() - known > 1) {
+            List<AlertState> sorted = new ArrayList<>(all);
+            sorted.subList(known, sorted.size()).sort(java.util.Comparator.comparingLong(AlertState::getRaisedAt));
+            c.setAlerts(sorted);
+        }
     }
 
     /**

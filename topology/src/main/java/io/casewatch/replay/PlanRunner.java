@@ -37,20 +37,27 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import io.casewatch.topology.TopologyPlan;
 
 /**
- * Executes a {@link TopologyPlan} as one Kafka Streams task would, without the Kafka Streams runtime: the same
- * processors, stores and wiring, one record at a time. It follows what TopologyTestDriver (a single task over all
- * sub-topologies) does: a record is processed depth-first through its processors; stream time is the largest
- * record timestamp processed; stream-time punctuations are aligned to zero and fire after each record as Kafka's
- * punctuation queue fires them; records written to a topic the plan also reads are processed next, in order.
- * Outputs are handed over at the sink, before anything can change them. Stores must be in memory without
- * changelogs. Single-threaded; no commits, no transactions: this is for {@code replay}, where the input file is
- * the only source and the outputs are files.
+ * Executes the part of a {@link TopologyPlan} that reads a given set of topics as one Kafka Streams task would,
+ * without the Kafka Streams runtime: the same processors, stores and wiring, one record at a time. It follows what
+ * TopologyTestDriver does for one task: a record is processed depth-first through its processors; stream time is the
+ * largest record timestamp processed; stream-time punctuations are aligned to zero and fire after each record as
+ * Kafka's punctuation queue fires them; records written to a topic the runner also reads are processed next, in
+ * order. At a sink the record goes through the sink's partitioner and serialisers, as Kafka's record collector sends
+ * it, and its bytes are handed over: what is handed over can no longer change. Stores must be in memory without
+ * changelogs. Single-threaded; no commits, no transactions: this is for {@code replay}, where the input file is the
+ * only source and the outputs are files. {@code ReplayTest} checks it writes what TopologyTestDriver writes.
  */
 final class PlanRunner implements AutoCloseable {
 
-    /** Receives what a sink writes to a topic the plan does not read. */
+    /** Receives what a sink writes to a topic the runner does not read, serialised, with the partitions it goes to. */
     interface Output {
-        void write(String topic, Record<?, ?> record);
+        /** @param partitions the partitions the sink's partitioner chose, ascending; null: by key, as Kafka's default partitioner */
+        void write(String topic, int[] partitions, byte[] key, byte[] value, long timestamp, Headers headers);
+    }
+
+    /** Kafka's default partitioner for a keyed record; -1 for a null key (the producer chooses). */
+    static int partitionOf(byte[] key, int partitions) {
+        return key == null ? -1 : org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(key)) % partitions;
     }
 
     private record Metadata(String topic, int partition, long offset) implements RecordMetadata {
@@ -117,7 +124,7 @@ final class PlanRunner implements AutoCloseable {
 
         @Override
         public TaskId taskId() {
-            return TASK;
+            return task;
         }
 
         @Override
@@ -196,7 +203,6 @@ final class PlanRunner implements AutoCloseable {
         }
     }
 
-    private static final TaskId TASK = new TaskId(0, 0);
     private static final Metadata PUNCTUATION = new Metadata(null, -1, -1L);
 
     private final Map<String, Node> nodes = new LinkedHashMap<>();
@@ -209,26 +215,46 @@ final class PlanRunner implements AutoCloseable {
     private final ArrayDeque<Object[]> internal = new ArrayDeque<>();
     private final MockProcessorContext<Object, Object> mock;
     private final Output output;
+    private final TaskId task;
+    private final int outputPartitions;
     private long scheduleSeq;
     private long streamTime = -1L;
     private Metadata current = PUNCTUATION;
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
+    /** The whole plan as one task. */
     PlanRunner(TopologyPlan plan, Output output) {
+        this(plan, null, new TaskId(0, 0), 1, output);
+    }
+
+    /**
+     * @param topics           the topics this task reads (null: every topic the plan reads): only the sources of these
+     *                         and what descends from them are built
+     * @param outputPartitions how many partitions each topic written to has, for the sinks' partitioners
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    PlanRunner(TopologyPlan plan, Set<String> topics, TaskId task, int outputPartitions, Output output) {
         this.output = output;
+        this.task = task;
+        this.outputPartitions = outputPartitions;
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "casewatch-replay");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "replay:9092");
         // As run sets it (Kafka 5.0's default); left unset, every store context logged a warning.
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
-        this.mock = new MockProcessorContext<>(props);
+        this.mock = new MockProcessorContext<>(props, task, null);
         List<Node> processors = new ArrayList<>();
         for (Object n : plan.nodes()) {
             if (n instanceof TopologyPlan.Source s) {
-                sourcesByTopic.put(s.topic(), s);
-                readTopics.add(s.topic());
-                nodes.put(s.name(), new Node(s.name(), null, null));
+                if (topics == null || topics.contains(s.topic())) {
+                    sourcesByTopic.put(s.topic(), s);
+                    readTopics.add(s.topic());
+                    nodes.put(s.name(), new Node(s.name(), null, null));
+                }
             } else if (n instanceof TopologyPlan.Processor p) {
+                List<String> parents = built(p.parents());
+                if (parents.isEmpty()) {
+                    continue;
+                }
                 Node node = new Node(p.name(), (Processor) p.supplier().get(), null);
                 nodes.put(p.name(), node);
                 processors.add(node);
@@ -243,12 +269,16 @@ final class PlanRunner implements AutoCloseable {
                         stores.put(b.name(), store);
                     }
                 }
-                for (String parent : p.parents()) {
+                for (String parent : parents) {
                     nodes.get(parent).children.add(p.name());
                 }
             } else if (n instanceof TopologyPlan.Sink k) {
+                List<String> parents = built(k.parents());
+                if (parents.isEmpty()) {
+                    continue;
+                }
                 nodes.put(k.name(), new Node(k.name(), null, k));
-                for (String parent : k.parents()) {
+                for (String parent : parents) {
                     nodes.get(parent).children.add(k.name());
                 }
             }
@@ -256,6 +286,21 @@ final class PlanRunner implements AutoCloseable {
         for (Node p : processors) {
             p.processor.init(p);
         }
+    }
+
+    private List<String> built(List<String> parents) {
+        List<String> b = new ArrayList<>(parents.size());
+        for (String p : parents) {
+            if (nodes.containsKey(p)) {
+                b.add(p);
+            }
+        }
+        return b;
+    }
+
+    /** The largest record timestamp processed so far; -1 before the first. */
+    long streamTime() {
+        return streamTime;
     }
 
     /** Processes one input record and everything it causes, as the test driver's {@code pipeInput} does. */
@@ -288,7 +333,7 @@ final class PlanRunner implements AutoCloseable {
         long ts = timestamp;
         if (source.timestamps() != null) {
             long pt = partitionTime.getOrDefault(topic, -1L);
-            ts = source.timestamps().extract(new ConsumerRecord<>(topic, 0, offset, timestamp, TimestampType.CREATE_TIME,
+            ts = source.timestamps().extract(new ConsumerRecord<>(topic, task.partition(), offset, timestamp, TimestampType.CREATE_TIME,
                     ConsumerRecord.NULL_SIZE, ConsumerRecord.NULL_SIZE, k, v, headers, Optional.empty()), pt);
         }
         if (ts < 0) {
@@ -297,7 +342,7 @@ final class PlanRunner implements AutoCloseable {
         }
         partitionTime.merge(topic, ts, Math::max);
         streamTime = Math.max(streamTime, ts);
-        current = new Metadata(topic, 0, offset);
+        current = new Metadata(topic, task.partition(), offset);
         Node node = nodes.get(source.name());
         node.forward(new Record<>(k, v, ts, headers));
         current = PUNCTUATION;
@@ -326,21 +371,36 @@ final class PlanRunner implements AutoCloseable {
         }
     }
 
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private void deliver(Node node, Record<?, ?> record) {
         if (node.processor != null) {
-            @SuppressWarnings("unchecked")
             Record<Object, Object> r = (Record<Object, Object>) record;
             node.processor.process(r);
         } else if (node.sink != null) {
             String topic = node.sink.topic();
+            Headers headers = new RecordHeaders(record.headers().toArray());
+            byte[] key = ((org.apache.kafka.common.serialization.Serializer) node.sink.keys()).serialize(topic, headers, record.key());
+            byte[] value = ((org.apache.kafka.common.serialization.Serializer) node.sink.values()).serialize(topic, headers, record.value());
             if (readTopics.contains(topic)) {
-                // The same record goes through a topic the plan reads: it is processed after the current one.
-                enqueue(topic, record.key(), record.value(), record.timestamp(),
-                        new RecordHeaders(record.headers().toArray()), false);
+                // The same record goes through a topic this task reads: it is processed after the current one.
+                enqueue(topic, key, value, record.timestamp(), headers, true);
             } else {
-                output.write(topic, record);
+                output.write(topic, partitions(node.sink, topic, record), key, value, record.timestamp(), headers);
             }
         }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private int[] partitions(TopologyPlan.Sink sink, String topic, Record<?, ?> record) {
+        if (sink.partitioner() == null) {
+            return null;
+        }
+        Optional<Set<Integer>> chosen = ((org.apache.kafka.streams.processor.StreamPartitioner) sink.partitioner())
+                .partitions(topic, record.key(), record.value(), outputPartitions);
+        if (chosen.isEmpty()) {
+            return null;
+        }
+        return chosen.get().stream().mapToInt(Integer::intValue).sorted().toArray();
     }
 
     @Override

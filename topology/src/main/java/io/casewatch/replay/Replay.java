@@ -46,8 +46,11 @@ import io.casewatch.topology.Topics;
 
 /**
  * Runs the casewatch topology over a JSON Lines file of events and writes every output topic as JSON Lines
- * (SPEC section 7). The topology is the one {@code run} uses, driven by Kafka Streams' TopologyTestDriver: one
- * task, stream time as the only clock, so the same input and settings give byte-identical output.
+ * (SPEC section 7). The topology is the one {@code run} uses, split as a deployment with {@code partitions}
+ * partitions splits it ({@link ParallelEngine}: a task per case partition on its own thread, the merchant
+ * statistics behind them), with stream time as the only clock: for a given partition count the same input and
+ * settings give byte-identical output. {@link Driver#TEST_DRIVER} runs it on Kafka Streams' TopologyTestDriver
+ * instead, one task, the reference the direct runner is checked against.
  */
 public final class Replay {
 
@@ -56,6 +59,7 @@ public final class Replay {
     /** The source-topic header of a line that never reached a topic. */
     static final String REPLAY_SOURCE = "replay-input";
     private static final int DRAIN_EVERY = 4096;
+    static final byte[] TICK_KEY = "tick".getBytes(StandardCharsets.UTF_8);
 
     /** What a replay did, for its report line. */
     public record Summary(long lines, long events, long badLines, long afterCutoff, Map<String, Long> written, long millis) {
@@ -89,10 +93,25 @@ public final class Replay {
      *              by then fires; events later than it are not replayed (counted in the summary)
      */
     public Summary run(Path events, Path outDir, Instant until) throws IOException {
-        return run(events, outDir, until, Driver.DIRECT);
+        return run(events, outDir, until, Driver.DIRECT, 1, Progress.NONE);
     }
 
     public Summary run(Path events, Path outDir, Instant until, Driver driver) throws IOException {
+        return run(events, outDir, until, driver, 1, Progress.NONE);
+    }
+
+    /**
+     * @param partitions how many case partitions (and statistics partitions) to split the run into, as a deployment
+     *                   with that many partitions would; the test driver runs one
+     * @param progress   told how far the run is, now and then
+     */
+    public Summary run(Path events, Path outDir, Instant until, Driver driver, int partitions, Progress progress) throws IOException {
+        if (partitions < 1) {
+            throw new IllegalArgumentException("partitions must be at least 1, not " + partitions);
+        }
+        if (driver == Driver.TEST_DRIVER && partitions != 1) {
+            throw new IllegalArgumentException("the test driver runs one task: partitions must be 1");
+        }
         Files.createDirectories(outDir);
         io.casewatch.stats.SketchSeed.reset(io.casewatch.stats.SketchSeed.REPLAY_SEED);
         long start = System.nanoTime();
@@ -103,10 +122,13 @@ public final class Replay {
         Map<String, Long> written = new LinkedHashMap<>();
         Topics topics = settings.topics();
         try (Outputs out = new Outputs(topics, outDir);
-                Engine engine = driver == Driver.DIRECT ? new Direct(settings, out) : new TestDriver(settings, out);
-                LineReader in = new LineReader(events, Files.newBufferedReader(events, StandardCharsets.UTF_8), until)) {
-            // Lines are read and parsed ahead on the reader's thread and handed over in file order; the topology
-            // runs here, on this one thread; the outputs are turned into JSON on the writer's thread.
+                Engine engine = driver == Driver.DIRECT
+                        ? new ParallelEngine(CasewatchTopology.plan(settings), topics.facts().name(), topics.ticks().name(),
+                                topics.deadLetters().name(), partitions, out)
+                        : new TestDriver(settings, out);
+                LineReader in = new LineReader(events, until)) {
+            // Lines are read and parsed ahead on the reader's thread and handed over in file order, a chunk at a time;
+            // the topology runs on the engine's threads; the outputs are turned into JSON on the writer's thread.
             Object[] chunk;
             while ((chunk = in.next()) != null) {
                 for (Object item : chunk) {
@@ -119,7 +141,7 @@ public final class Replay {
                     }
                     if (item instanceof LineReader.Bad b) {
                         bad++;
-                        out.badLine(b.line(), b.error(), b.raw());
+                        engine.badLine(b.line(), b.error(), b.raw());
                         continue;
                     }
                     LineReader.Ready r = (LineReader.Ready) item;
@@ -128,25 +150,43 @@ public final class Replay {
                         case "contact" -> topics.contacts().name();
                         default -> topics.acks().name();
                     };
-                    out.lines.computeIfAbsent(topic, k -> new ArrayList<>()).add(r.line());
-                    engine.pipe(topic, r.key(), r.value(), r.timestamp(), new RecordHeaders());
+                    engine.pipe(r.line(), topic, r.key(), r.value(), r.timestamp());
                     piped++;
-                    if (piped % DRAIN_EVERY == 0) {
-                        engine.drain();
-                    }
                 }
+                engine.endOfChunk();
+                progress.at(piped, in.fractionRead(), System.nanoTime() - start);
             }
             lines = in.lines();
-            if (until != null) {
-                RecordHeaders h = new RecordHeaders();
-                h.add("casewatch.tick", "1".getBytes(StandardCharsets.UTF_8));
-                engine.pipe(topics.ticks().name(), "tick".getBytes(StandardCharsets.UTF_8), new byte[0], until.toEpochMilli(), h);
-            }
-            engine.drain();
+            engine.end(until == null ? null : until.toEpochMilli());
             out.flush();
             written.putAll(out.counts());
         }
+        progress.done();
         return new Summary(lines, piped, bad, late, written, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** Told how far a run is after each chunk of input; {@link #NONE} says nothing. */
+    public interface Progress {
+        Progress NONE = new Progress() {
+            @Override
+            public void at(long events, double fractionRead, long nanos) {
+            }
+        };
+
+        void at(long events, double fractionRead, long nanos);
+
+        default void done() {
+        }
+    }
+
+    /** An input event, as the reader encoded it, with its line in the file. */
+    record Event(long line, String topic, byte[] key, byte[] value, long timestamp) {
+    }
+
+    static org.apache.kafka.common.header.Headers tickHeaders() {
+        RecordHeaders h = new RecordHeaders();
+        h.add("casewatch.tick", "1".getBytes(StandardCharsets.UTF_8));
+        return h;
     }
 
     /** What the reader thread makes of one line: its event, encoded as the topology reads it ({@code ReplayCost}). */
@@ -167,49 +207,20 @@ public final class Replay {
     }
 
     /** Runs the topology over piped records and hands its outputs to {@link Outputs}. */
-    private interface Engine extends AutoCloseable {
-        void pipe(String topic, byte[] key, byte[] value, long timestamp, RecordHeaders headers);
+    interface Engine extends AutoCloseable {
+        void pipe(long line, String topic, byte[] key, byte[] value, long timestamp);
 
-        /** Hands over outputs still held by the engine. */
-        void drain() throws IOException;
+        /** A line that is no event: dead-lettered in its place. */
+        void badLine(long line, String error, String raw) throws IOException;
+
+        /** The end of a chunk of input lines: what the engine holds may be handed on. */
+        void endOfChunk() throws IOException;
+
+        /** No more input: stream time moves to {@code until} if given, and every output is handed over. */
+        void end(Long until) throws IOException;
 
         @Override
         void close() throws IOException;
-    }
-
-    /** The plan executed by {@link PlanRunner}: outputs are written as they are produced. */
-    private static final class Direct implements Engine {
-        private final PlanRunner runner;
-
-        Direct(CasewatchTopology.Settings settings, Outputs out) {
-            String dlq = settings.topics().deadLetters().name();
-            runner = new PlanRunner(CasewatchTopology.plan(settings), (topic, record) -> {
-                try {
-                    if (topic.equals(dlq)) {
-                        out.deadLetter((byte[]) record.key(), (byte[]) record.value(), record.headers().toArray());
-                    } else {
-                        out.value(topic, (SpecificRecord) record.value());
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
-
-        @Override
-        public void pipe(String topic, byte[] key, byte[] value, long timestamp, RecordHeaders headers) {
-            runner.pipe(topic, key, value, timestamp, headers);
-        }
-
-        @Override
-        public void drain() {
-            // Written at the sink already.
-        }
-
-        @Override
-        public void close() {
-            runner.close();
-        }
     }
 
     /** Kafka Streams' TopologyTestDriver: the reference the direct runner is checked against. */
@@ -217,9 +228,12 @@ public final class Replay {
         private final Path state;
         private final TopologyTestDriver driver;
         private final Outputs out;
+        private final String ticks;
         private final Map<String, TestInputTopic<byte[], byte[]>> inputs = new HashMap<>();
-        private final Map<String, TestOutputTopic<String, ? extends SpecificRecord>> typed = new LinkedHashMap<>();
+        private final Map<String, TestOutputTopic<byte[], byte[]>> typed = new LinkedHashMap<>();
         private final TestOutputTopic<byte[], byte[]> dlq;
+        private final ParallelEngine.LineBook lines = new ParallelEngine.LineBook();
+        private long piped;
 
         TestDriver(CasewatchTopology.Settings settings, Outputs out) throws IOException {
             this.out = out;
@@ -227,36 +241,64 @@ public final class Replay {
             Properties props = new Properties();
             props.put(StreamsConfig.APPLICATION_ID_CONFIG, "casewatch-replay");
             props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "replay:9092");
-        // As run sets it (Kafka 5.0's default); left unset, every store context logged a warning.
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+            // As run sets it (Kafka 5.0's default); left unset, every store context logged a warning.
+            props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
             props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
             props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
             driver = new TopologyTestDriver(CasewatchTopology.build(settings), props, Instant.EPOCH);
             Topics t = settings.topics();
+            ticks = t.ticks().name();
+            var bytesIn = Serdes.ByteArray().serializer();
+            var bytesOut = Serdes.ByteArray().deserializer();
             for (Topic<byte[], byte[]> in : List.of(t.complaints(), t.contacts(), t.acks(), t.ticks())) {
-                inputs.put(in.name(), driver.createInputTopic(in.name(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer()));
+                inputs.put(in.name(), driver.createInputTopic(in.name(), bytesIn, bytesIn));
             }
-            for (Topic<String, ? extends SpecificRecord> topic : List.of(t.l1(), t.l2(), t.l3(), t.status(), t.merchantStats(), t.compliance())) {
-                typed.put(topic.name(), driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer()));
+            for (String topic : List.of(t.l1().name(), t.l2().name(), t.l3().name(), t.status().name(), t.merchantStats().name(),
+                    t.compliance().name())) {
+                typed.put(topic, driver.createOutputTopic(topic, bytesOut, bytesOut));
             }
-            dlq = driver.createOutputTopic(t.deadLetters().name(), Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+            dlq = driver.createOutputTopic(t.deadLetters().name(), bytesOut, bytesOut);
         }
 
         @Override
-        public void pipe(String topic, byte[] key, byte[] value, long timestamp, RecordHeaders headers) {
-            inputs.get(topic).pipeInput(new TestRecord<>(key, value, headers, Instant.ofEpochMilli(timestamp)));
+        public void pipe(long line, String topic, byte[] key, byte[] value, long timestamp) {
+            lines.add(topic, line);
+            inputs.get(topic).pipeInput(new TestRecord<>(key, value, new RecordHeaders(), Instant.ofEpochMilli(timestamp)));
+            piped++;
         }
 
         @Override
-        public void drain() throws IOException {
+        public void badLine(long line, String error, String raw) throws IOException {
+            out.badLine(line, error, raw);
+        }
+
+        @Override
+        public void endOfChunk() throws IOException {
+            if (piped >= DRAIN_EVERY) {
+                piped = 0;
+                drain();
+            }
+        }
+
+        @Override
+        public void end(Long until) throws IOException {
+            if (until != null) {
+                inputs.get(ticks).pipeInput(new TestRecord<>(TICK_KEY, new byte[0], tickHeaders(), Instant.ofEpochMilli(until)));
+            }
+            drain();
+        }
+
+        private void drain() throws IOException {
             // Order across topics is lost here (the driver keeps one queue per topic); within a topic it is kept.
-            for (Map.Entry<String, TestOutputTopic<String, ? extends SpecificRecord>> o : typed.entrySet()) {
-                for (TestRecord<String, ? extends SpecificRecord> r : o.getValue().readRecordsToList()) {
-                    out.value(o.getKey(), r.value());
+            for (Map.Entry<String, TestOutputTopic<byte[], byte[]>> o : typed.entrySet()) {
+                for (TestRecord<byte[], byte[]> r : o.getValue().readRecordsToList()) {
+                    out.record(o.getKey(), r.value());
                 }
             }
             for (TestRecord<byte[], byte[]> r : dlq.readRecordsToList()) {
-                out.deadLetter(r.key(), r.value(), r.headers().toArray());
+                Header[] hs = r.headers().toArray();
+                long line = lines.lineOf(hs);
+                out.deadLetter(r.key(), r.value(), hs, line < 0 ? null : line);
             }
         }
 
@@ -337,15 +379,19 @@ public final class Replay {
 
         private final Path file;
         private final BufferedReader in;
+        private final CountingInput counted;
+        private final long size;
         private final Instant until;
         private final ArrayBlockingQueue<Object> queue = new ArrayBlockingQueue<>(CHUNKS_AHEAD);
         private final Thread thread;
         private long lines;
         private boolean ended;
 
-        LineReader(Path file, BufferedReader in, Instant until) {
+        LineReader(Path file, Instant until) throws IOException {
             this.file = file;
-            this.in = in;
+            this.size = Files.size(file);
+            this.counted = new CountingInput(Files.newInputStream(file));
+            this.in = new BufferedReader(new java.io.InputStreamReader(counted, StandardCharsets.UTF_8), 1 << 16);
             this.until = until;
             this.thread = new Thread(this::read, "replay-reader");
             thread.setDaemon(true);
@@ -437,6 +483,11 @@ public final class Replay {
             return (Object[]) o;
         }
 
+        /** The share of the file's bytes read so far (read ahead of what was handed over by a buffer or two). */
+        double fractionRead() {
+            return size == 0 ? 1.0 : Math.min(1.0, (double) counted.count / size);
+        }
+
         /** Lines read in all, blank ones included; known once {@link #next} has returned null. */
         long lines() {
             return lines;
@@ -454,20 +505,45 @@ public final class Replay {
         }
     }
 
+    /** Counts the bytes read through it, for the progress line. */
+    private static final class CountingInput extends java.io.FilterInputStream {
+        volatile long count;
+
+        CountingInput(java.io.InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+    }
+
     /**
      * One JSON Lines file per output topic. What the topology writes is handed, in the order written, to a writer
-     * thread that turns it into JSON: a record as a private deep copy taken at the sink (the topology may change its
-     * own objects afterwards), a dead letter as the finished strings. A writer failure surfaces at the next hand-over
-     * or at {@link #flush}.
+     * thread that turns it into JSON: a record as the bytes its sink serialised (decoded there with the topic's
+     * deserialiser, as a consumer would), a dead letter as the finished strings. A writer failure surfaces at the next
+     * hand-over or at {@link #flush}. Not thread-safe: one thread hands over.
      */
-    private static final class Outputs implements AutoCloseable {
+    static final class Outputs implements AutoCloseable {
         private static final int BATCH = 1024;
         private static final int BATCHES_AHEAD = 8;
         private static final long CHECK_MILLIS = 100;
         private static final Object[] END = new Object[0];
 
-        /** Per input topic, the file line of each offset: dead letters name the line they came from. */
-        final Map<String, List<Long>> lines = new HashMap<>();
         private final Map<String, Out> typed = new LinkedHashMap<>();
         private final Out dlq;
         private final String dlqName;
@@ -484,40 +560,28 @@ public final class Replay {
         }
 
         Outputs(Topics t, Path dir) throws IOException {
-            for (String name : List.of(t.l1().name(), t.l2().name(), t.l3().name(), t.status().name(), t.merchantStats().name(),
-                    t.compliance().name())) {
-                typed.put(name, new Out(dir.resolve(name + ".jsonl")));
+            for (Topic<String, ? extends SpecificRecord> topic : List.of(t.l1(), t.l2(), t.l3(), t.status(), t.merchantStats(),
+                    t.compliance())) {
+                typed.put(topic.name(), new Out(dir.resolve(topic.name() + ".jsonl"), topic.name(), topic.valueSerde().deserializer()));
             }
             dlqName = t.deadLetters().name();
-            dlq = new Out(dir.resolve(dlqName + ".jsonl"));
+            dlq = new Out(dir.resolve(dlqName + ".jsonl"), dlqName, null);
             writer = new Thread(this::write, "replay-writer");
             writer.setDaemon(true);
             writer.start();
         }
 
-        /** @param v what the topology wrote: copied here, as it may change it after this returns */
-        void value(String topic, SpecificRecord v) throws IOException {
+        /** @param value what the topic's sink serialised */
+        void record(String topic, byte[] value) throws IOException {
             Out o = typed.get(topic);
-            add(o, copy(v));
+            add(o, value);
             o.count++;
         }
 
-        private static SpecificRecord copy(SpecificRecord v) {
-            org.apache.avro.specific.SpecificData model = v instanceof org.apache.avro.specific.SpecificRecordBase b
-                    ? b.getSpecificData() : org.apache.avro.specific.SpecificData.get();
-            return model.deepCopy(v.getSchema(), v);
-        }
-
-        void deadLetter(byte[] key, byte[] value, Header[] headers) throws IOException {
-            String topic = header(headers, DeadLetters.TOPIC);
-            String offset = header(headers, DeadLetters.OFFSET);
-            Long line = null;
-            if (topic != null && offset != null) {
-                List<Long> l = lines.get(topic);
-                long o = Long.parseLong(offset);
-                line = l == null || o < 0 || o >= l.size() ? null : l.get((int) o);
-            }
-            add(dlq, new DeadLetterLine(header(headers, DeadLetters.REASON), header(headers, DeadLetters.ERROR), topic, line,
+        /** @param line the input line the dead-lettered record came from, if known */
+        void deadLetter(byte[] key, byte[] value, Header[] headers, Long line) throws IOException {
+            add(dlq, new DeadLetterLine(header(headers, DeadLetters.REASON), header(headers, DeadLetters.ERROR),
+                    header(headers, DeadLetters.TOPIC), line,
                     key == null ? null : new String(key, StandardCharsets.UTF_8),
                     value == null ? null : Base64.getEncoder().encodeToString(value)));
             dlq.count++;
@@ -575,7 +639,7 @@ public final class Replay {
                         if (b[i + 1] instanceof DeadLetterLine d) {
                             writeDeadLetter(o.json, d);
                         } else {
-                            AvroJson.write(o.json, (SpecificRecord) b[i + 1]);
+                            AvroJson.write(o.json, o.values.deserialize(o.topic, (byte[]) b[i + 1]));
                             o.json.writeRaw('\n');
                         }
                     }
@@ -637,7 +701,7 @@ public final class Replay {
             return m;
         }
 
-        private static String header(Header[] hs, String name) {
+        static String header(Header[] hs, String name) {
             String v = null;
             for (Header h : hs) {
                 if (h.key().equals(name)) {
@@ -690,11 +754,15 @@ public final class Replay {
     private static final class Out implements AutoCloseable {
         final OutputStream file;
         final JsonGenerator json;
+        final String topic;
+        final org.apache.kafka.common.serialization.Deserializer<? extends SpecificRecord> values;
         long count;
 
-        Out(Path path) throws IOException {
+        Out(Path path, String topic, org.apache.kafka.common.serialization.Deserializer<? extends SpecificRecord> values) throws IOException {
             file = new java.io.BufferedOutputStream(Files.newOutputStream(path), 1 << 16);
             json = generator(file);
+            this.topic = topic;
+            this.values = values;
         }
 
         @Override

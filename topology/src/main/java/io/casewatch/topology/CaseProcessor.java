@@ -314,7 +314,9 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
         }
         metrics.holdingReplies(c.getHolding() - holdingBefore);
         emit(alerts);
-        CaseEngine.Settled settled = save(c, firedUpTo, Math.max(context.currentStreamTimeMs(), in.occurredAt()), alerts);
+        // As of the event, not of the task's stream time: other cases move that, and a case's status must not depend on
+        // which cases share its partition.
+        CaseEngine.Settled settled = save(c, firedUpTo, in.occurredAt(), alerts);
         if (in.kind() == CaseInput.Kind.COMPLAINT && c.getState() != before && isTerminal(c.getState())) {
             ComplianceRecord r = ComplianceRecords.of(c, settled.policy(), settled.calendar(),
                     engine.clocksAtTerminal(c, in.occurredAt()), c.getState().name(), in.occurredAt());
@@ -370,10 +372,21 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
             if (c == null) {
                 continue;
             }
-            c.setTimerAt(null);
-            List<Alert> alerts = engine.advance(c, now);
-            emit(alerts);
-            save(c, now, streamTime, alerts);
+            // Point by point, each looked at as of the instant it fell due: how many fall due between two looks, and
+            // when the look comes, depend on the other cases of the task; the alerts and the status must not.
+            long at = Math.min(TimerIndex.dueOf(key), now);
+            while (true) {
+                c.setTimerAt(null);
+                List<Alert> alerts = engine.advance(c, at);
+                emit(alerts);
+                save(c, at, at, alerts);
+                Long next = c.getTimerAt();
+                if (next == null || next > now || next <= at || !c.getOpened()) {
+                    break;
+                }
+                timers.remove(timerKey(next, caseId));
+                at = next;
+            }
         }
         sendWatermark(now);
         context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(null, new GateTime(now), Math.max(0L, now)),
