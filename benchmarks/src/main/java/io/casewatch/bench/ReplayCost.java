@@ -53,7 +53,7 @@ public final class ReplayCost {
         int runs = args.length > 3 ? Integer.parseInt(args[3]) : 3;
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        Replay replay = new Replay(Pipeline.settings(AppConfig.load(null, Map.of(), Map.of())));
+        Replay replay = new Replay(Pipeline.replaySettings(AppConfig.load(null, Map.of(), Map.of())));
         long n = 0;
         for (int run = 1; run <= runs; run++) {
             long thread0 = threads.getCurrentThreadCpuTime();

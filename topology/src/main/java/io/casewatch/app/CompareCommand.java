@@ -90,7 +90,7 @@ public final class CompareCommand implements Callable<Integer> {
             }
             flags.put(AppConfig.POLICIES_FILE, policies);
         }
-        return Pipeline.settings(AppConfig.load(configFile, System.getenv(), flags));
+        return Pipeline.replaySettings(AppConfig.load(configFile, System.getenv(), flags));
     }
 
     /** A policy set's name on the page: its file name, never a folder of the machine it ran on. */

@@ -145,6 +145,31 @@ public final class Pipeline implements AutoCloseable {
         return s;
     }
 
+    /**
+     * {@code replay}'s status interval unless configured, in stream time: a case's status at most once per day of the
+     * history replayed, and its final one at the end. Replay is a backlog read at full speed; a status per change is
+     * what a dashboard watching live needs, not a report of months.
+     */
+    public static final Duration REPLAY_STATUS_INTERVAL = Duration.ofDays(1);
+    /** {@code replay}'s live merchant windows unless configured: once per day of stream time (final ones unchanged). */
+    public static final Duration REPLAY_STATS_LIVE = Duration.ofDays(1);
+
+    /**
+     * What {@code replay} executes: {@link #settings} with the replay defaults where the configuration is silent.
+     * Both are in stream time, so the output is still a function of the input file alone.
+     */
+    public static CasewatchTopology.Settings replaySettings(AppConfig cfg) {
+        CasewatchTopology.Settings s = settings(cfg);
+        if (cfg.get(AppConfig.STATUS_INTERVAL, null) == null) {
+            s = s.withStatusInterval(REPLAY_STATUS_INTERVAL);
+        }
+        if (cfg.get(AppConfig.STATS_LIVE, null) == null) {
+            CasewatchTopology.StatsSettings st = s.stats();
+            s = s.withStats(new CasewatchTopology.StatsSettings(st.grace(), REPLAY_STATS_LIVE, st.watermarkPace()));
+        }
+        return s;
+    }
+
     static io.casewatch.escalation.EscalationRules escalation(AppConfig cfg, PolicySet set) {
         var d = io.casewatch.escalation.EscalationRules.DEFAULT;
         String quiet = cfg.get(AppConfig.QUIET_CALENDAR, null);

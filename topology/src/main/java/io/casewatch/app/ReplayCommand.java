@@ -66,7 +66,7 @@ public final class ReplayCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new ReplayCommand()),
                     "--partitions: " + parts + " is not between 1 and " + MAX_PARTITIONS);
         }
-        var settings = withAcks(Pipeline.settings(cfg), acks, events, "replay");
+        var settings = withAcks(Pipeline.replaySettings(cfg), acks, events, "replay");
         Replay.Summary s = new Replay(settings).run(events, out, cutoff, Replay.Driver.DIRECT, parts, ProgressLine.forStderr("replay"));
         System.err.printf("replay: %d lines, %d events replayed, %d bad lines (dead-lettered), %d after --until (not replayed); "
                 + "%.0f events/s%n", s.lines(), s.events(), s.badLines(), s.afterCutoff(), s.eventsPerSecond());

@@ -323,8 +323,10 @@ final class ParallelEngine implements Replay.Engine {
                             written.add(new BadLine(b.line(), b.error(), b.raw(), runner.streamTime()));
                         }
                     }
-                    if (s.last() && s.endAt() >= 0) {
-                        runner.pipe(ticksTopic, Replay.TICK_KEY, new byte[0], s.endAt(), Replay.tickHeaders());
+                    if (s.last()) {
+                        long end = Math.max(0L, s.endAt());
+                        runner.pipe(ticksTopic, Replay.TICK_KEY, new byte[0], end, Replay.tickHeaders());
+                        runner.pipe(ticksTopic, Replay.TICK_KEY, new byte[0], end, Replay.endHeaders());
                     }
                     List<Object> w = written;
                     written = new ArrayList<>();

@@ -189,6 +189,13 @@ public final class Replay {
         return h;
     }
 
+    /** The last record: a tick that moves no time and publishes what the status interval still holds back. */
+    static org.apache.kafka.common.header.Headers endHeaders() {
+        org.apache.kafka.common.header.Headers h = tickHeaders();
+        h.add(io.casewatch.topology.Heartbeat.END_OF_INPUT_HEADER, new byte[0]);
+        return h;
+    }
+
     /** What the reader thread makes of one line: its event, encoded as the topology reads it ({@code ReplayCost}). */
     public static byte[] encodedEvent(String line) {
         try {
@@ -234,6 +241,7 @@ public final class Replay {
         private final TestOutputTopic<byte[], byte[]> dlq;
         private final ParallelEngine.LineBook lines = new ParallelEngine.LineBook();
         private long piped;
+        private long lastAt;
 
         TestDriver(CasewatchTopology.Settings settings, Outputs out) throws IOException {
             this.out = out;
@@ -262,6 +270,7 @@ public final class Replay {
 
         @Override
         public void pipe(long line, String topic, byte[] key, byte[] value, long timestamp) {
+            lastAt = Math.max(lastAt, timestamp);
             lines.add(topic, line);
             inputs.get(topic).pipeInput(new TestRecord<>(key, value, new RecordHeaders(), Instant.ofEpochMilli(timestamp)));
             piped++;
@@ -282,9 +291,11 @@ public final class Replay {
 
         @Override
         public void end(Long until) throws IOException {
-            if (until != null) {
-                inputs.get(ticks).pipeInput(new TestRecord<>(TICK_KEY, new byte[0], tickHeaders(), Instant.ofEpochMilli(until)));
-            }
+            // As the direct runner ends each partition: stream time moved to the cut-off (or the last event's time),
+            // then the end of input at that time, so that it moves nothing.
+            Instant at = Instant.ofEpochMilli(until != null ? until : lastAt);
+            inputs.get(ticks).pipeInput(new TestRecord<>(TICK_KEY, new byte[0], tickHeaders(), at));
+            inputs.get(ticks).pipeInput(new TestRecord<>(TICK_KEY, new byte[0], endHeaders(), at));
             drain();
         }
 

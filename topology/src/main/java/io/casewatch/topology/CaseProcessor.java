@@ -230,6 +230,14 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
     }
 
     /** The latest status of every case changed since the last time, one each, in the transaction that commits next. */
+    /** What the intake forwards for a tick marked {@link Intake#END_OF_INPUT_HEADER}. */
+    static final Object END_OF_INPUT = new Object() {
+        @Override
+        public String toString() {
+            return "end of input";
+        }
+    };
+
     private void emitPendingStatuses() {
         if (pendingStatus.isEmpty()) {
             return;
@@ -260,6 +268,10 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
     public void process(org.apache.kafka.streams.processor.api.Record<String, Object> record) {
         if (record.value() instanceof Heartbeat h) {
             onHeartbeat(h);
+            return;
+        }
+        if (record.value() == END_OF_INPUT) {
+            emitPendingStatuses();
             return;
         }
         CaseInput in = (CaseInput) record.value();

@@ -20,6 +20,11 @@ import java.util.Map;
 public record Heartbeat(long at, Map<String, Long> endOffsets) {
 
     private static final byte VERSION = 1;
+    /**
+     * On a tick: the input ends here ({@code replay}'s last record). Statuses held back by the status interval are
+     * published at once, as no later punctuation will come to publish them.
+     */
+    public static final String END_OF_INPUT_HEADER = "casewatch.end-of-input";
 
     public static byte[] encode(Map<String, Long> endOffsets) {
         try {

@@ -28,6 +28,7 @@ final class Intake implements Processor<byte[], byte[], Object, Object> {
 
     static final String TICK_HEADER = "casewatch.tick";
 
+
     /** Limits of what makes sense. */
     record Limits(Duration maxFuture, int maxTextChars, java.time.Clock clock) {
         static final Limits DEFAULT = new Limits(Duration.ofDays(1), 16_384, null);
@@ -63,6 +64,11 @@ final class Intake implements Processor<byte[], byte[], Object, Object> {
         }
         if (kind == null || record.headers().lastHeader(TICK_HEADER) != null) {
             counters.tick();
+            if (record.headers().lastHeader(Heartbeat.END_OF_INPUT_HEADER) != null) {
+                context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(null, CaseProcessor.END_OF_INPUT,
+                        record.timestamp()), caseProcessor);
+                return;
+            }
             if (progress.gatesDeadlines()) {
                 context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(null,
                         new Heartbeat(record.timestamp(), Heartbeat.endOffsetsOf(record.value())), record.timestamp()), caseProcessor);

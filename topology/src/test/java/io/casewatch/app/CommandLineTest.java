@@ -44,4 +44,13 @@ class CommandLineTest {
                 dir.resolve("o").toString(), "--until", "2026-06-30");
         assertThat(rc).isNotZero();
     }
+
+    @Test
+    void replayRejectsAPartitionCountBelowOneAsAUsageError(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("e.jsonl"), "");
+        CommandLine cli = io.casewatch.Main.commandLine();
+        int rc = cli.execute("replay", "--events", dir.resolve("e.jsonl").toString(), "--out", dir.resolve("o").toString(),
+                "--partitions", "0");
+        assertThat(rc).as("a usage error, not a failure to run").isEqualTo(2);
+    }
 }

@@ -95,4 +95,24 @@ class ReplayTest {
         assertThat(ReplayFixtures.read(dir.resolve("late").resolve("escalations.l1.v1.jsonl")))
                 .extracting(a -> a.get("kind").asText()).contains("FIRST_RESPONSE_BREACH");
     }
+
+    @Test
+    void statusesHeldBackByTheIntervalArePublishedWhenTheInputEnds() throws Exception {
+        Path events = ReplayFixtures.write(ReplayFixtures.workload(400, 10, 23), dir.resolve("events.jsonl"));
+        new Replay(ReplayFixtures.settings()).run(events, dir.resolve("every"), null);
+        new Replay(ReplayFixtures.settings().withStatusInterval(java.time.Duration.ofDays(1))).run(events, dir.resolve("daily"), null);
+
+        List<JsonNode> every = ReplayFixtures.read(dir.resolve("every").resolve("cases.status.v1.jsonl"));
+        List<JsonNode> daily = ReplayFixtures.read(dir.resolve("daily").resolve("cases.status.v1.jsonl"));
+        assertThat(daily.size()).as("fewer statuses, at most one per case per day").isLessThan(every.size());
+        assertThat(latestByCase(daily)).as("the last status of every case, held back or not").isEqualTo(latestByCase(every));
+    }
+
+    private static java.util.Map<String, JsonNode> latestByCase(List<JsonNode> statuses) {
+        java.util.Map<String, JsonNode> m = new java.util.TreeMap<>();
+        for (JsonNode s : statuses) {
+            m.put(s.get("caseId").asText(), s);
+        }
+        return m;
+    }
 }
