@@ -313,6 +313,7 @@ class FaultToleranceIT {
             assertThat(extra).as("alerts the pipeline published and replay does not raise").isEmpty();
             assertThat(duplicated).as("alerts published more than once").isEmpty();
             assertThat(deadLetters).as("dead letters (replay has none for this traffic)").isEmpty();
+            assertAccountedFromOutputs(kafka.bootstrapServers(), PARTITIONS, workload);
         }
 
         /** The dead-letter topic's records, as reason, error and source; read after the alerts, so complete. */
@@ -421,6 +422,30 @@ class FaultToleranceIT {
             } catch (org.apache.kafka.common.errors.InterruptException e) {
                 // Stopped while sending: the scenario is over.
             }
+        }
+    }
+
+    /**
+     * Item 2 of issue 18, after the fault: from the committed outputs alone, per input partition, records in =
+     * applied + duplicates + dead-lettered, and each case's latest status counts exactly the records produced for
+     * it (the workload has no duplicates and no bad input, so every record is applied once, however often a
+     * transaction was retried or a task moved).
+     */
+    static OutputAccounting.Figures assertAccountedFromOutputs(String bootstrapServers, int partitions, Workload workload) {
+        Map<String, Long> perCase = new TreeMap<>();
+        for (Workload.Event e : workload.events()) {
+            perCase.merge(BadInputCorpusIT.caseIdOf(e), 1L, Long::sum);
+        }
+        try (OutputAccounting accounting = new OutputAccounting(bootstrapServers, partitions)) {
+            OutputAccounting.Figures f = accounting.awaitBalanced(Duration.ofSeconds(60));
+            System.out.println("fault IT: accounting from outputs: " + f);
+            assertThat(f.unexplained()).as("per input partition, records in - (applied + duplicates + dead-lettered): %s", f).isEmpty();
+            assertThat(f.totalIn()).as("records in").isEqualTo(workload.events().size());
+            Map<String, Long> applied = new TreeMap<>();
+            f.statuses().forEach((id, st) -> applied.put(id, st.getEventsApplied()));
+            assertThat(applied).as("events applied per case, by its latest status").isEqualTo(perCase);
+            assertThat(f.duplicates().values().stream().mapToLong(Long::longValue).sum()).as("duplicates ignored").isZero();
+            return f;
         }
     }
 
