@@ -218,7 +218,7 @@ class ClusterFaultsIT {
                 long wait = 300 + r.nextInt(2500);
                 LockSupport.parkNanos(Duration.ofMillis(wait).toNanos());
                 AppProcess victim = k % 2 == 0 ? a : b;
-                String txId = transactionalId(victim, s.appId);
+                String txId = transactionalId(s, victim.toString());
                 ItSupport.await(Duration.ofSeconds(60), () -> victim + "'s transaction " + txId + " open", () -> state(s, txId)
                         == org.apache.kafka.clients.admin.TransactionState.ONGOING);
                 victim.kill();
@@ -241,16 +241,15 @@ class ClusterFaultsIT {
         }
     }
 
-    /** The exactly-once v2 transactional id of the instance's stream thread: {@code <application.id>-<process id>-1}. */
-    private static String transactionalId(AppProcess p, String appId) throws java.io.IOException {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("stream-client \\[" + java.util.regex.Pattern.quote(appId)
-                + "-([0-9a-f-]{36})\\]").matcher(p.log());
-        String last = null;
-        while (m.find()) {
-            last = m.group(1);
-        }
-        assertThat(last).as("%s's process id in its log", p).isNotNull();
-        return appId + "-" + last + "-1";
+    /**
+     * The exactly-once v2 transactional id of the instance's stream thread, {@code <application.id>-<process id>-1}; Kafka
+     * Streams keeps the process id in the state folder, so it survives a restart.
+     */
+    private static String transactionalId(FaultScenario s, String name) throws java.io.IOException {
+        String meta = Files.readString(s.stateDir(name).resolve(s.appId).resolve("kafka-streams-process-metadata"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"processId\"\\s*:\\s*\"([0-9a-f-]{36})\"").matcher(meta);
+        assertThat(m.find()).as("%s's process id in %s", name, meta).isTrue();
+        return s.appId + "-" + m.group(1) + "-1";
     }
 
     private static org.apache.kafka.clients.admin.TransactionState state(FaultScenario s, String txId) {
