@@ -617,6 +617,8 @@ public final class CaseEngine {
                 .setReopens(c.getReopens())
                 .setOpenAlerts(open)
                 .setTruncatedTexts(c.getTruncatedTexts())
+                .setEventsApplied(c.getEventsApplied())
+                .setDuplicatesIgnored(c.getDuplicatesIgnored())
                 .build();
     }
 

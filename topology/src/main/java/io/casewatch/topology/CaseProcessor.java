@@ -283,8 +283,7 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
         CaseData stored = decoded.get(caseId);
         CaseData c = stored == null ? CaseEngine.newCase(caseId, in.occurredAt()) : stored;
         if (!engine.markSeen(c, in.eventId())) {
-            counters.duplicate();
-            counters.processed(in.source().topic(), in.source().partition());
+            onDuplicate(c, in);
             return;
         }
         boolean wasOpened = stored != null && stored.getOpened();
@@ -324,6 +323,9 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
             // Not a case yet: kept as read, dead-lettered as ORPHAN_CONTACT unless an OPENED comes in time.
             orphans.hold(caseId, Math.max(c.getFirstSeenAt(), openedTime), in.source());
         }
+        // Applied: counted on the case itself, so that its status accounts for the record (docs/reliability.md,
+        // Accounting) in the same transaction as everything else the record caused, once however often it is retried.
+        c.setEventsApplied(c.getEventsApplied() + 1);
         metrics.holdingReplies(c.getHolding() - holdingBefore);
         emit(alerts);
         // As of the event, not of the task's stream time: other cases move that, and a case's status must not depend on
@@ -343,6 +345,32 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
             }
             counters.processed(in.source().topic(), in.source().partition());
         }
+    }
+
+    /**
+     * A record whose eventId the case has already applied changes nothing but the case's count of duplicates, which
+     * its status publishes: the record is accounted for in the outputs, not only in an in-memory counter. A duplicate
+     * for a case not opened yet waits with the case's other records (dead-lettered with them if no OPENED comes), so
+     * that a case that never opens leaves every one of its records in the dead-letter topic.
+     */
+    private void onDuplicate(CaseData c, CaseInput in) {
+        counters.duplicate();
+        if (!c.getOpened()) {
+            if (!orphans.fits(c.getCaseId(), in.source())) {
+                orphans.rejectOverflow(c.getCaseId(), in.source());
+                return;
+            }
+            orphans.hold(c.getCaseId(), Math.max(c.getFirstSeenAt(), openedTime), in.source());
+            c.setDuplicatesIgnored(c.getDuplicatesIgnored() + 1);
+            decoded.put(c);
+            return;
+        }
+        c.setDuplicatesIgnored(c.getDuplicatesIgnored() + 1);
+        // The status only: the case's clocks, timer and merchant facts are as the last applied record left them.
+        long now = Math.max(context.currentStreamTimeMs(), in.occurredAt());
+        publishStatus(c, engine.settle(c, c.getUpdatedAt(), now).status(), now);
+        decoded.put(c);
+        counters.processed(in.source().topic(), in.source().partition());
     }
 
     private static boolean isOpening(CaseInput in) {

@@ -74,6 +74,28 @@ final class AppProcess implements AutoCloseable {
         }
     }
 
+    /** SIGSTOP: the JVM freezes (no heartbeat, no commit) but keeps its sockets and state, as in a long GC pause. */
+    void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause()}: the frozen instance goes on from where it stopped, a zombie until fenced. */
+    void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
+    /** Every line of the instance's log so far. */
+    String log() throws IOException {
+        return Files.readString(log, StandardCharsets.UTF_8);
+    }
+
     boolean alive() {
         return process.isAlive();
     }

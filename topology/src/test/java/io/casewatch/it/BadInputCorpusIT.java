@@ -189,6 +189,15 @@ class BadInputCorpusIT {
             counters.partitions().forEach((p, n) -> accountedPerPartition.put(p.topic() + "-" + p.partition(), n.processed() + n.deadLettered()));
             assertThat(accountedPerPartition).as("processed + dead-lettered = fed, per input partition").isEqualTo(fed);
             assertThat(duplicates).as("no alert published twice").isEmpty();
+            // The same from the committed outputs alone (issue 18): the cases' statuses and the dead letters.
+            try (OutputAccounting accounting = new OutputAccounting(kafka.bootstrapServers(), 3)) {
+                OutputAccounting.Figures f = accounting.awaitBalanced(Duration.ofSeconds(60));
+                System.out.println("corpus IT: accounting from outputs: " + f);
+                assertThat(f.unexplained()).as("records in - (applied + duplicates + dead-lettered), per input partition: %s", f).isEmpty();
+                assertThat(f.totalIn()).as("records in").isEqualTo(totalFed);
+                assertThat(f.deadLettered().values().stream().mapToLong(Long::longValue).sum()).as("dead letters from the inputs")
+                        .isEqualTo(corpusDead + replayDeadLetters);
+            }
             assertThat(deadLettered).as("dead letters: the corpus' and those replay has for the good traffic").hasSize((int) (corpusDead + replayDeadLetters));
             Set<String> missing = new TreeSet<>(expectedAlerts);
             missing.removeAll(seenAlerts);

@@ -38,8 +38,12 @@ final class ItSupport {
     }
 
     static KafkaProducer<byte[], byte[]> producer(LocalKafka kafka) {
+        return producer(kafka.bootstrapServers());
+    }
+
+    static KafkaProducer<byte[], byte[]> producer(String bootstrapServers) {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, 10);
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
@@ -86,8 +90,12 @@ final class ItSupport {
 
     /** A read_committed consumer of the three escalation topics, from the beginning. */
     static KafkaConsumer<String, Alert> alertConsumer(LocalKafka kafka, String group) {
+        return alertConsumer(kafka.bootstrapServers(), group);
+    }
+
+    static KafkaConsumer<String, Alert> alertConsumer(String bootstrapServers, String group) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -1,6 +1,7 @@
 package io.casewatch.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -200,6 +201,104 @@ class SecureBrokerIT {
 
     @Test
     @Order(4)
+    void aWrongPasswordIsRefusedByTheBroker() {
+        Properties p = asAdmin(Map.of("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required"
+                + " username=\"casewatch\" password=\"" + secret() + "\";"));
+        try (Admin wrong = Admin.create(p)) {
+            assertThatThrownBy(() -> wrong.describeCluster().nodes().get(20, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(org.apache.kafka.common.errors.SaslAuthenticationException.class);
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aCertificateTheClientDoesNotTrustEndsTheHandshakeBeforeAnyLogin() throws Exception {
+        // Another self-signed certificate for 127.0.0.1: a client that trusts it, and not the broker's, must not talk
+        // to the broker (and the broker's SCRAM login never sees its password).
+        SelfSignedTls other = SelfSignedTls.generate(Files.createTempDirectory(dir, "other-tls-"), secret());
+        Properties p = asAdmin(Map.of("ssl.truststore.location", other.trustStore().toString(), "ssl.truststore.password", other.password()));
+        try (Admin untrusted = Admin.create(p)) {
+            assertThatThrownBy(() -> untrusted.describeCluster().nodes().get(20, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(org.apache.kafka.common.errors.SslAuthenticationException.class);
+        }
+    }
+
+    @Test
+    @Order(6)
+    void anIntruderWithAValidLoginCanNeitherProduceToAnInputNorReadAnOutput() {
+        Properties intruder = asAdmin(Map.of("sasl.jaas.config", jaas("intruder")));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(intruder, new ByteArraySerializer(), new ByteArraySerializer())) {
+            assertThatThrownBy(() -> producer.send(ItSupport.record(TOPICS.complaints().name(), "forged-1", new byte[] {1}, Instant.now()))
+                    .get(20, TimeUnit.SECONDS)).hasCauseInstanceOf(org.apache.kafka.common.errors.TopicAuthorizationException.class);
+        }
+        Properties reader = new Properties();
+        reader.putAll(intruder);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(reader, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.assign(List.of(new TopicPartition(TOPICS.l3().name(), 0)));
+            consumer.seekToBeginning(consumer.assignment());
+            assertThatThrownBy(() -> {
+                for (int i = 0; i < 50; i++) {
+                    consumer.poll(Duration.ofMillis(200));
+                }
+            }).isInstanceOf(org.apache.kafka.common.errors.TopicAuthorizationException.class);
+        }
+        Properties grouped = new Properties();
+        grouped.putAll(intruder);
+        grouped.put(ConsumerConfig.GROUP_ID_CONFIG, "casewatch");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(grouped, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            // Nor may it join the application's group (and so take its partitions or see its offsets).
+            consumer.subscribe(List.of(TOPICS.status().name()));
+            assertThatThrownBy(() -> {
+                for (int i = 0; i < 50; i++) {
+                    consumer.poll(Duration.ofMillis(200));
+                }
+            }).isInstanceOfAny(org.apache.kafka.common.errors.GroupAuthorizationException.class,
+                    org.apache.kafka.common.errors.TopicAuthorizationException.class);
+        }
+    }
+
+    /**
+     * The ACLs the broker enforces for the application's principal are exactly the list in docs/operations.md (Topics
+     * and ACLs), written out here from the document, not from {@code TopicProvisioner}: nothing broader (no wildcard
+     * principal or resource, no ALL but on the application's own prefix, nothing on the cluster, no DENY needed).
+     */
+    @Test
+    @Order(7)
+    void theAclsInForceAreExactlyTheDocumentedLeastPrivilegeSet() throws Exception {
+        Set<String> documented = new java.util.TreeSet<>();
+        for (String t : List.of("complaints.events.v1", "contacts.events.v1", "escalations.acks.v1")) {
+            documented.addAll(acl("TOPIC", "LITERAL", t, "READ", "DESCRIBE"));
+        }
+        documented.addAll(acl("TOPIC", "LITERAL", "casewatch.ticks.v1", "READ", "WRITE", "DESCRIBE"));
+        for (String t : List.of("escalations.l1.v1", "escalations.l2.v1", "escalations.l3.v1", "cases.status.v1", "merchants.stats.v1",
+                "compliance.cases.v1", "casewatch.dlq.v1")) {
+            documented.addAll(acl("TOPIC", "LITERAL", t, "WRITE", "DESCRIBE"));
+        }
+        documented.addAll(acl("TOPIC", "LITERAL", "casewatch.merchant-facts.v1", "READ", "WRITE", "DESCRIBE"));
+        documented.addAll(acl("TOPIC", "PREFIXED", "casewatch-", "ALL"));
+        documented.addAll(acl("GROUP", "LITERAL", "casewatch", "READ", "DESCRIBE"));
+        documented.addAll(acl("TRANSACTIONAL_ID", "PREFIXED", "casewatch-", "WRITE", "DESCRIBE"));
+        try (Admin admin = admin()) {
+            Set<String> inForce = new java.util.TreeSet<>();
+            for (AclBinding b : admin.describeAcls(AclBindingFilter.ANY).values().get()) {
+                if (b.entry().principal().equals("User:casewatch")) {
+                    inForce.add(String.join(" ", b.pattern().resourceType().name(), b.pattern().patternType().name(), b.pattern().name(),
+                            b.entry().operation().name(), b.entry().permissionType().name(), b.entry().host()));
+                }
+                assertThat(b.entry().principal()).as("no ACL for every principal").isNotEqualTo("User:*");
+                assertThat(b.pattern().name()).as("no ACL on every resource").isNotEqualTo("*");
+                assertThat(b.pattern().resourceType()).as("nothing on the cluster").isNotEqualTo(ResourceType.CLUSTER);
+            }
+            assertThat(inForce).as("User:casewatch's ACLs in force").isEqualTo(documented);
+        }
+    }
+
+    private static List<String> acl(String type, String pattern, String name, String... ops) {
+        return java.util.Arrays.stream(ops).map(op -> String.join(" ", type, pattern, name, op, "ALLOW", "*")).toList();
+    }
+
+    @Test
+    @Order(10)
     void noPasswordAppearsInAnythingTheJvmPrinted() {
         String printed = logs.text();
         // The scan saw what matters: the clients' config dumps (where a secret would be printed if it were not a

@@ -73,6 +73,9 @@ class FirstResponseTopologyTest {
             d.pipe(open).pipe(reply).pipe(reply).pipe(open);
 
             assertThat(d.lastStatus().getOutboundContacts()).isEqualTo(1);
+            // Only the counts say that they came (issue 18: every input record is accounted for in the outputs).
+            assertThat(d.lastStatus().getEventsApplied()).isEqualTo(2);
+            assertThat(d.lastStatus().getDuplicatesIgnored()).isEqualTo(2);
         }
     }
 
