@@ -254,9 +254,9 @@ final class ParallelEngine implements Replay.Engine {
         }
         Written w = (Written) o;
         if (w.topic().equals(factsTopic)) {
-            Headers h = new RecordHeaders(w.headers());
             if (w.partitions() == null) {
-                stats[PlanRunner.partitionOf(w.key(), partitions)].pipe(w.topic(), w.key(), w.value(), w.timestamp(), h);
+                stats[PlanRunner.partitionOf(w.key(), partitions)].pipe(w.topic(), w.key(), w.value(), w.timestamp(),
+                        new RecordHeaders(w.headers()));
             } else {
                 for (int q : w.partitions()) {
                     stats[q].pipe(w.topic(), w.key(), w.value(), w.timestamp(), new RecordHeaders(w.headers()));
