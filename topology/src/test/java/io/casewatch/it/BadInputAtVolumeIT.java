@@ -54,9 +54,12 @@ class BadInputAtVolumeIT {
         Map<String, Long> garbageByReason = new TreeMap<>();
         long fed = 0;
         try (LocalKafka kafka = ItSupport.brokerWithTopics(3)) {
+            // No ticker (PT0S): the traffic is history, stamped 200 days ago, and a heartbeat at "now" would prove the
+            // input partitions past everything still to come, making every later record late (docs/time.md). The
+            // history ends with the test's own heartbeats; deadlines follow stream time until then.
             Map<String, String> flags = new HashMap<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
                     StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString(), StreamsConfig.APPLICATION_ID_CONFIG, "casewatch-volume-it",
-                    AppConfig.STORM_CAP, "1000000", AppConfig.TICK, "PT24H", AppConfig.POLICIES_FILE, ModelWorkload.writePolicies(dir).toString()));
+                    AppConfig.STORM_CAP, "1000000", AppConfig.TICK, "PT0S", AppConfig.POLICIES_FILE, ModelWorkload.writePolicies(dir).toString()));
             long started = System.nanoTime();
             try (Pipeline pipeline = Pipeline.start(AppConfig.load(null, Map.of(), flags), Clock.systemUTC());
                  KafkaProducer<byte[], byte[]> producer = ItSupport.producer(kafka)) {
