@@ -29,6 +29,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
@@ -60,6 +61,7 @@ import io.casewatch.schema.ContactEvent;
 import io.casewatch.schema.serde.Serdes;
 import io.casewatch.testing.Events;
 import io.casewatch.testing.LogCapture;
+import io.casewatch.topology.DeadLetters;
 import io.casewatch.topology.Topics;
 
 /**
@@ -293,6 +295,119 @@ class SecureBrokerIT {
         }
     }
 
+    /**
+     * Issue 18, item 4: the dead-letter topic refuses writes (its Write ACL removed) while a record that must be
+     * dead-lettered arrives. The dead letter is produced in the transaction of the record's other effects, so the
+     * refusal aborts that transaction and the input position is not committed: the instance stops with a line that
+     * names the topic, nothing is dead-lettered or dropped. With the ACL back a new start reads the record again and
+     * dead-letters it exactly once.
+     */
+    @Test
+    @Order(8)
+    void aDeadLetterTopicThatRefusesWritesStopsThePipelineAndTheRecordIsDeadLetteredOnceWritesAreAllowedAgain() throws Exception {
+        String dlq = TOPICS.deadLetters().name();
+        AclBinding dlqWrite = TopicProvisioner.aclBindings(TOPICS, "User:casewatch", "casewatch").stream()
+                .filter(b -> b.pattern().resourceType() == ResourceType.TOPIC && b.pattern().name().equals(dlq)
+                        && b.entry().operation() == org.apache.kafka.common.acl.AclOperation.WRITE)
+                .findFirst().orElseThrow();
+        Path config = clientConfig("casewatch", "casewatch", true);
+        long dlqBefore = committedRecords(dlq);
+        byte[] garbage = "not an Avro contact event".getBytes(StandardCharsets.UTF_8);
+        long offset;
+        int partition;
+        Set<AclBinding> granted;
+        String failure;
+        // Started with every permission (the start-up check would refuse otherwise); the ACL goes while it runs.
+        try (Pipeline pipeline = Pipeline.start(AppConfig.load(config, Map.of(), Map.of()), Clock.systemUTC())) {
+            await(Duration.ofSeconds(60), "the instance running", () -> pipeline.streams().state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING);
+            try (Admin admin = admin()) {
+                granted = Set.copyOf(admin.describeAcls(AclBindingFilter.ANY).values().get());
+                admin.deleteAcls(List.of(dlqWrite.toFilter())).all().get();
+                awaitAcls(admin, granted.stream().filter(b -> !b.equals(dlqWrite)).collect(java.util.stream.Collectors.toSet()));
+            }
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(asAdmin(Map.of(ProducerConfig.ACKS_CONFIG, "all")),
+                    new ByteArraySerializer(), new ByteArraySerializer())) {
+                var sent = producer.send(ItSupport.record(TOPICS.contacts().name(), "sec-dlq-1", garbage, Instant.now())).get();
+                offset = sent.offset();
+                partition = sent.partition();
+            }
+            failure = pipeline.failure().get(60, TimeUnit.SECONDS).getMessage();
+        }
+        TopicPartition source = new TopicPartition(TOPICS.contacts().name(), partition);
+        assertThat(failure).as("the line the instance stops with").contains("casewatch cannot run", "not authorized", dlq);
+        assertThat(committedRecords(dlq)).as("dead letters while the topic refuses writes").isEqualTo(dlqBefore);
+        assertThat(committedOffset(source)).as("the group's position on %s", source).isLessThanOrEqualTo(offset);
+        // While the ACL is missing a new start is refused before it reads anything, naming the permission.
+        assertThatThrownBy(() -> Pipeline.start(AppConfig.load(config, Map.of(), Map.of()), Clock.systemUTC()).close())
+                .isInstanceOf(io.casewatch.app.PipelineFailure.class).hasMessageContaining(dlq);
+
+        try (Admin admin = admin()) {
+            admin.createAcls(List.of(dlqWrite)).all().get();
+            awaitAcls(admin, granted);
+        }
+        try (Pipeline pipeline = Pipeline.start(AppConfig.load(config, Map.of(), Map.of()), Clock.systemUTC())) {
+            await(Duration.ofSeconds(60), "the group's position on " + source + " past offset " + offset, () -> {
+                if (pipeline.failure().isDone()) {
+                    throw new AssertionError("the pipeline failed: " + pipeline.failure().join().getMessage());
+                }
+                return committedOffset(source) > offset;
+            });
+        }
+        List<ConsumerRecord<byte[], byte[]>> letters = committed(dlq).stream()
+                .filter(r -> header(r, DeadLetters.TOPIC).equals(source.topic()) && header(r, DeadLetters.PARTITION).equals(Integer.toString(partition))
+                        && header(r, DeadLetters.OFFSET).equals(Long.toString(offset)))
+                .toList();
+        assertThat(letters).as("dead letters of %s@%d", source, offset).hasSize(1);
+        assertThat(letters.get(0).value()).as("the original bytes").isEqualTo(garbage);
+        assertThat(header(letters.get(0), DeadLetters.REASON)).isEqualTo("UNDECODABLE");
+    }
+
+    private static void awaitAcls(Admin admin, Set<AclBinding> expected) {
+        await(Duration.ofSeconds(20), "the ACLs in force on the broker", () -> {
+            try {
+                return Set.copyOf(admin.describeAcls(AclBindingFilter.ANY).values().get()).equals(expected);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private static long committedOffset(TopicPartition tp) {
+        try (Admin admin = admin()) {
+            OffsetAndMetadata o = admin.listConsumerGroupOffsets("casewatch").partitionsToOffsetAndMetadata().get().get(tp);
+            return o == null ? 0 : o.offset();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long committedRecords(String topic) throws InterruptedException {
+        return committed(topic).size();
+    }
+
+    /** Every committed record of the topic ({@code read_committed}), read by the admin. */
+    private static List<ConsumerRecord<byte[], byte[]>> committed(String topic) throws InterruptedException {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(asAdmin(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = new ArrayList<>();
+            c.partitionsFor(topic).forEach(p -> parts.add(new TopicPartition(topic, p.partition())));
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            await(Duration.ofSeconds(20), "reading " + topic, () -> {
+                c.poll(Duration.ofMillis(200)).forEach(out::add);
+                return parts.stream().allMatch(tp -> c.position(tp) >= end.get(tp));
+            });
+        }
+        return out;
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> r, String key) {
+        Header h = r.headers().lastHeader(key);
+        return h == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
     private static List<String> acl(String type, String pattern, String name, String... ops) {
         return java.util.Arrays.stream(ops).map(op -> String.join(" ", type, pattern, name, op, "ALLOW", "*")).toList();
     }
@@ -388,6 +503,10 @@ class SecureBrokerIT {
                 "application.id=" + applicationId,
                 "state.dir=" + Files.createTempDirectory(dir, "state-" + user + "-"),
                 "commit.interval.ms=100",
+                // A closed instance does not leave its group (Kafka Streams' default): the next start in this class
+                // waits for the old member's session to expire, 6 s here instead of 45.
+                "session.timeout.ms=6000",
+                "heartbeat.interval.ms=1500",
                 "casewatch.http.port=0",
                 "security.protocol=SASL_SSL",
                 "sasl.mechanism=" + MECHANISM,
