@@ -19,9 +19,11 @@ import io.casewatch.topology.InputProgress;
  * every record the polls returned has been handled, so none waits in the task's buffer.
  *
  * <p>The state is per thread: a stream thread polls its consumer and processes its tasks on the same thread, and
- * each thread has its own consumer. An entry left from an earlier assignment of a partition can only make the proof
- * fail (a stale last-returned offset above what a new task has handled), never succeed early: the position is read
- * afresh after every poll.
+ * each thread has its own consumer. A task that starts forgets what the thread knew of its partitions from an
+ * earlier task ({@link #started}): records an earlier task was returned and never handled (dropped when it was
+ * revoked) would otherwise block the proof until the partition brings a new record, which on a quiet partition
+ * stops the task's deadlines; and offsets an earlier task handled would prove records the new task has not handled
+ * when it restarts below them from the committed position.
  */
 final class FetchedInputs implements InputProgress {
 
@@ -54,6 +56,11 @@ final class FetchedInputs implements InputProgress {
                 entry(state, tp)[POSITION] = -1L;
             }
         }
+    }
+
+    @Override
+    public void started(String topic, int partition) {
+        STATE.get().remove(new TopicPartition(topic, partition));
     }
 
     @Override

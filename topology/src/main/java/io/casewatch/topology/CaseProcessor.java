@@ -182,6 +182,9 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
         this.lastWatermark = Long.MIN_VALUE;
         this.heldWatermark = Long.MIN_VALUE;
         java.util.Arrays.fill(inputTime, Long.MIN_VALUE);
+        for (String topic : inputTopics) {
+            progress.started(topic, partition);
+        }
         orphans.init(context);
         context.schedule(punctuateEvery, PunctuationType.STREAM_TIME, this::fireDueTimers);
         if (!watermarkPace.isZero()) {

@@ -29,6 +29,14 @@ public interface InputProgress {
         return true;
     }
 
+    /**
+     * The task reading {@code partition} of {@code topic} starts on this thread, or starts again (after a rebalance,
+     * a fencing or an aborted transaction): what the thread knew of the partition from an earlier task no longer
+     * counts. Called before the task's partitions are resumed, so no record of this task has been returned yet.
+     */
+    default void started(String topic, int partition) {
+    }
+
     /** The task's intake has handled the record at {@code offset} (decoded, dead-lettered or a heartbeat). */
     void handled(String topic, int partition, long offset);
 
