@@ -23,8 +23,11 @@ import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.Uuid;
 
 import io.casewatch.app.TopicProvisioner;
@@ -259,6 +262,35 @@ final class KafkaCluster implements AutoCloseable {
                 try {
                     Map<Integer, Integer> led = leaders(topics);
                     return led.size() == 1 && led.containsKey(node);
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        }
+    }
+
+    /**
+     * Moves every partition of {@code topic} onto {@code node} alone (replication 1, min ISR 1), so that stopping
+     * that node makes the one topic unavailable while the rest of the cluster keeps serving.
+     */
+    void confine(int node, String topic) throws Exception {
+        try (Admin admin = admin()) {
+            ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            admin.incrementalAlterConfigs(Map.of(r, List.of(new AlterConfigOp(new ConfigEntry("min.insync.replicas", "1"),
+                    AlterConfigOp.OpType.SET)))).all().get();
+            Map<org.apache.kafka.common.TopicPartition, java.util.Optional<org.apache.kafka.clients.admin.NewPartitionReassignment>> moves =
+                    new HashMap<>();
+            for (TopicPartitionInfo p : admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()) {
+                moves.put(new org.apache.kafka.common.TopicPartition(topic, p.partition()),
+                        java.util.Optional.of(new org.apache.kafka.clients.admin.NewPartitionReassignment(List.of(node))));
+            }
+            admin.alterPartitionReassignments(moves).all().get();
+            ItSupport.await(Duration.ofSeconds(60), () -> topic + " on node " + node + " alone", () -> {
+                try {
+                    return admin.listPartitionReassignments().reassignments().get().isEmpty()
+                            && admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+                                    .allMatch(p -> p.replicas().size() == 1 && p.replicas().get(0).id() == node
+                                            && p.leader() != null && p.leader().id() == node);
                 } catch (Exception e) {
                     return false;
                 }
