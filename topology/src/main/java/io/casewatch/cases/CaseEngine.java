@@ -578,6 +578,10 @@ public final class CaseEngine {
             long max = CaseClocks.statutoryMaximum(c, p, cal);
             if (max > firedUpTo) {
                 next = Math.min(next, max);
+            } else if (max != ClockMath.NEVER && find(c, AlertIds.of(c.getCaseId(), AlertKind.STALL_LOOP, CHRONIC_EPISODE, Level.L3)) == null) {
+                // Past the maximum already when the condition began to hold (a first holding reply after it): due at
+                // the next look, not only at the case's next event, which may never come.
+                next = Math.min(next, firedUpTo + 1);
             }
         }
         for (AlertState a : c.getAlerts()) {

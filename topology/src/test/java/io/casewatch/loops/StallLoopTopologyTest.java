@@ -142,4 +142,23 @@ class StallLoopTopologyTest {
             });
         }
     }
+
+    @Test
+    void aFirstHoldingReplyAfterTheStatutoryMaximumIsAChronicStallOnceTimePasses() {
+        // Nothing said for 70 days, then only "still processing": the case was already past its maximum when the
+        // condition (open, holding replies only) began to hold, and no later event of its own comes to look again.
+        try (CaseDriver d = new CaseDriver(PolicySet.presets())) {
+            d.pipe(Events.opened("chronic-late", T0, "CN"));
+            Instant ask = T0.plus(Duration.ofDays(69));
+            d.pipe(Events.inbound("chronic-late", ask));
+            d.pipe(Events.agentReply("chronic-late", T0.plus(Duration.ofDays(70)), HOLDING, "zh-Hans"));
+            d.tick(T0.plus(Duration.ofDays(71)));
+            assertThat(of(d, AlertKind.STALL_LOOP)).singleElement().satisfies(a -> {
+                assertThat(a.getLevel()).isEqualTo(Level.L3);
+                assertThat(a.getEvidence().getNotes()).containsKey("chronic");
+                // Stamped when the maximum passed, as it would be had the reply come before it.
+                assertThat(a.getDetectedAt()).isEqualTo(Instant.parse("2024-03-08T16:00:00Z"));
+            });
+        }
+    }
 }
