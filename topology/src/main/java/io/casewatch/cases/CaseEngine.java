@@ -445,28 +445,40 @@ public final class CaseEngine {
      * and the alerts must not. So an at-risk point first looked at after the deadline is still raised, before the
      * breach, as it would have been had stream time passed it in between.
      */
-    private void fireClock(CaseData c, Policy p, BusinessCalendar cal, ClockView v, long now, List<Alert> out) {
-        AlertKind atRisk = switch (v.kind()) {
+    private static AlertKind atRiskKind(ClockKind k) {
+        return switch (k) {
             case FIRST_RESPONSE -> AlertKind.FIRST_RESPONSE_AT_RISK;
             case RESOLUTION -> AlertKind.RESOLUTION_AT_RISK;
             default -> null;
         };
-        if (atRisk != null) {
-            long[] times = v.atRiskAt();
-            for (int i = 0; i < times.length; i++) {
-                if (times[i] != ClockMath.NEVER && times[i] <= now && !v.settledBy(times[i])) {
-                    int episode = (v.episode() - 1) * 16 + i + 1;
-                    raise(c, p, atRisk, episode, v.deadline(), times[i], clockEvidence(c, p, cal, v, times[i]).build(), out);
-                }
-            }
-        }
-        AlertKind breach = switch (v.kind()) {
+    }
+
+    private static AlertKind breachKind(ClockKind k) {
+        return switch (k) {
             case FIRST_RESPONSE -> AlertKind.FIRST_RESPONSE_BREACH;
             case RESOLUTION -> AlertKind.RESOLUTION_BREACH;
             case STATUTORY -> AlertKind.STATUTORY_BREACH;
             case NEXT_REPLY -> AlertKind.UNANSWERED_CONTACT;
             default -> null;
         };
+    }
+
+    /** At-risk points of one clock episode get episodes of their own, 16 to a clock episode. */
+    private static int atRiskEpisode(ClockView v, int point) {
+        return (v.episode() - 1) * 16 + point + 1;
+    }
+
+    private void fireClock(CaseData c, Policy p, BusinessCalendar cal, ClockView v, long now, List<Alert> out) {
+        AlertKind atRisk = atRiskKind(v.kind());
+        if (atRisk != null) {
+            long[] times = v.atRiskAt();
+            for (int i = 0; i < times.length; i++) {
+                if (times[i] != ClockMath.NEVER && times[i] <= now && !v.settledBy(times[i])) {
+                    raise(c, p, atRisk, atRiskEpisode(v, i), v.deadline(), times[i], clockEvidence(c, p, cal, v, times[i]).build(), out);
+                }
+            }
+        }
+        AlertKind breach = breachKind(v.kind());
         if (breach != null && v.deadline() != ClockMath.NEVER && v.fireAt() <= now && !v.settledBy(v.fireAt())) {
             Evidence.Builder ev = clockEvidence(c, p, cal, v, v.fireAt());
             if (v.kind() == ClockKind.STATUTORY) {
@@ -562,15 +574,33 @@ public final class CaseEngine {
             return ClockMath.NEVER;
         }
         long next = ClockMath.NEVER;
+        // A point already behind firedUpTo and not raised (the event just applied made it so: a reopening that ends
+        // the pause a statutory point fell in, a first holding reply after the statutory maximum) is due at the next
+        // look, not only at the case's next event, which may never come; advance looks at the same views. Not before
+        // the case's last update: the status published with it must not show the clocks as of an earlier instant.
+        long nextLook = Math.max(firedUpTo + 1, c.getUpdatedAt());
         for (ClockView v : views) {
             // A goal met or a case ended after a point that has not fired yet leaves that point due: the event that
             // settled the clock may be read before the deadline it missed has fired (docs/time.md).
-            if (v.fireAt() != ClockMath.NEVER && v.fireAt() > firedUpTo && !v.settledBy(v.fireAt())) {
-                next = Math.min(next, v.fireAt());
+            if (v.fireAt() != ClockMath.NEVER && !v.settledBy(v.fireAt())) {
+                AlertKind breach = breachKind(v.kind());
+                if (v.fireAt() > firedUpTo) {
+                    next = Math.min(next, v.fireAt());
+                } else if (breach != null && v.deadline() != ClockMath.NEVER && !raised(c, p, breach, v.episode(), p.levelOf(breach))) {
+                    next = Math.min(next, nextLook);
+                }
             }
-            for (long r : v.atRiskAt()) {
-                if (r != ClockMath.NEVER && r > firedUpTo && !v.settledBy(r)) {
+            AlertKind atRisk = atRiskKind(v.kind());
+            long[] times = v.atRiskAt();
+            for (int i = 0; i < times.length; i++) {
+                long r = times[i];
+                if (r == ClockMath.NEVER || v.settledBy(r)) {
+                    continue;
+                }
+                if (r > firedUpTo) {
                     next = Math.min(next, r);
+                } else if (atRisk != null && !raised(c, p, atRisk, atRiskEpisode(v, i), p.levelOf(atRisk))) {
+                    next = Math.min(next, nextLook);
                 }
             }
         }
@@ -578,10 +608,8 @@ public final class CaseEngine {
             long max = CaseClocks.statutoryMaximum(c, p, cal);
             if (max > firedUpTo) {
                 next = Math.min(next, max);
-            } else if (max != ClockMath.NEVER && find(c, AlertIds.of(c.getCaseId(), AlertKind.STALL_LOOP, CHRONIC_EPISODE, Level.L3)) == null) {
-                // Past the maximum already when the condition began to hold (a first holding reply after it): due at
-                // the next look, not only at the case's next event, which may never come.
-                next = Math.min(next, firedUpTo + 1);
+            } else if (max != ClockMath.NEVER && !raised(c, p, AlertKind.STALL_LOOP, CHRONIC_EPISODE, Level.L3)) {
+                next = Math.min(next, nextLook);
             }
         }
         for (AlertState a : c.getAlerts()) {
@@ -632,11 +660,21 @@ public final class CaseEngine {
         raiseAt(c, p, kind, episode, p.levelOf(kind), deadline, detectedAt, ev, out);
     }
 
+    private static String alertId(CaseData c, Policy p, AlertKind kind, int episode, Level level) {
+        Level floor = p.minimumLevel();
+        return AlertIds.of(c.getCaseId(), kind, episode, level.ordinal() < floor.ordinal() ? floor : level);
+    }
+
+    /** Whether {@link #raiseAt} has raised this alert on the case (it raises each once). */
+    private static boolean raised(CaseData c, Policy p, AlertKind kind, int episode, Level level) {
+        return find(c, alertId(c, p, kind, episode, level)) != null;
+    }
+
     private void raiseAt(CaseData c, Policy p, AlertKind kind, int episode, Level level, Long deadline, long detectedAt,
             Evidence ev, List<Alert> out) {
         Level floor = p.minimumLevel();
         Level effective = level.ordinal() < floor.ordinal() ? floor : level;
-        String id = AlertIds.of(c.getCaseId(), kind, episode, effective);
+        String id = alertId(c, p, kind, episode, level);
         if (find(c, id) != null) {
             return;
         }
