@@ -3,11 +3,11 @@ package io.casewatch.app;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import io.casewatch.compare.Compare;
@@ -39,11 +39,8 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--acks", description = "recorded | ignore, as for replay (default: recorded when the input holds an ack event).")
     AckMode acks;
 
-    @Option(names = "--config", description = "Properties file with casewatch.* keys, applied to both runs.")
-    Path configFile;
-
-    @Option(names = "--set", description = "key=value, a casewatch.* key, applied to both runs.")
-    Map<String, String> sets = new LinkedHashMap<>();
+    @Mixin
+    ConfigOptions config = new ConfigOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -82,7 +79,7 @@ public final class CompareCommand implements Callable<Integer> {
     }
 
     private CasewatchTopology.Settings settings(String policies) throws java.io.IOException {
-        Map<String, String> flags = new LinkedHashMap<>(sets);
+        Map<String, String> flags = config.flags();
         if (!policies.equals("presets")) {
             Path p = Path.of(policies);
             if (!Files.isReadable(p)) {
@@ -90,7 +87,7 @@ public final class CompareCommand implements Callable<Integer> {
             }
             flags.put(AppConfig.POLICIES_FILE, policies);
         }
-        return Pipeline.replaySettings(AppConfig.load(configFile, System.getenv(), flags));
+        return Pipeline.replaySettings(config.load(System.getenv(), flags));
     }
 
     /** A policy set's name on the page: its file name, never a folder of the machine it ran on. */

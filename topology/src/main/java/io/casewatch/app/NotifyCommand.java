@@ -5,12 +5,10 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -26,6 +24,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import io.casewatch.notify.Notifier;
@@ -44,28 +43,23 @@ public final class NotifyCommand implements Callable<Integer> {
     /** /metrics and /health of notify unless configured: next to run's 8080. */
     public static final int DEFAULT_HTTP_PORT = 8081;
 
-    @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (overrides file and environment).")
-    String bootstrapServers;
-
-    @Option(names = "--config", description = "Properties file (lowest precedence; environment and flags override it).")
-    Path configFile;
-
     @Option(names = "--alertmanager", description = "Alertmanager base URL, e.g. http://alertmanager:9093; repeat for each replica.")
     List<String> alertmanagers = new ArrayList<>();
 
-    @Option(names = "--set", description = "key=value, a casewatch.* or Kafka client key (highest precedence).")
-    Map<String, String> sets = new LinkedHashMap<>();
+    @Mixin
+    ConfigOptions config = new ConfigOptions();
+
+    @Mixin
+    BootstrapOption bootstrap = new BootstrapOption();
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> flags = new LinkedHashMap<>(sets);
-        if (bootstrapServers != null) {
-            flags.put("bootstrap.servers", bootstrapServers);
-        }
+        Map<String, String> flags = config.flags();
+        bootstrap.putInto(flags);
         if (!alertmanagers.isEmpty()) {
             flags.put(AppConfig.NOTIFY_ALERTMANAGER_URLS, String.join(",", alertmanagers));
         }
-        AppConfig cfg = AppConfig.load(configFile, System.getenv(), flags);
+        AppConfig cfg = config.load(System.getenv(), flags);
         NotifySettings settings = settings(cfg);
         Topics topics = Topics.named(cfg.topicNames());
         Properties client = new Properties();

@@ -3,11 +3,11 @@ package io.casewatch.app;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import io.casewatch.replay.Replay;
@@ -43,19 +43,16 @@ public final class ReplayCommand implements Callable<Integer> {
             + "Default: the cores available.")
     Integer partitions;
 
-    @Option(names = "--config", description = "Properties file with casewatch.* keys (environment and --set override it).")
-    Path configFile;
-
-    @Option(names = "--set", description = "key=value, a casewatch.* key (highest precedence).")
-    Map<String, String> sets = new LinkedHashMap<>();
+    @Mixin
+    ConfigOptions config = new ConfigOptions();
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> flags = new LinkedHashMap<>(sets);
+        Map<String, String> flags = config.flags();
         if (policies != null) {
             flags.put(AppConfig.POLICIES_FILE, policies.toString());
         }
-        AppConfig cfg = AppConfig.load(configFile, System.getenv(), flags);
+        AppConfig cfg = config.load(System.getenv(), flags);
         Instant cutoff = until == null ? null : parseInstant(until);
         if (!java.nio.file.Files.isReadable(events)) {
             System.err.println(events + ": not readable");

@@ -2,7 +2,6 @@ package io.casewatch.app;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -12,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -22,17 +22,8 @@ import picocli.CommandLine.Option;
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Run casewatch against a Kafka cluster.")
 public final class RunCommand implements Callable<Integer> {
 
-    @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (overrides file and environment).")
-    String bootstrapServers;
-
-    @Option(names = "--config", description = "Properties file (lowest precedence; environment and flags override it).")
-    Path configFile;
-
     @Option(names = "--policies", description = "Policy file (JSON); the shipped presets apply without it.")
     Path policies;
-
-    @Option(names = "--set", description = "key=value, a casewatch.* or Kafka client key (highest precedence).")
-    Map<String, String> sets = new LinkedHashMap<>();
 
     @Option(names = "--create-topics", description = "Create missing topics first (with --partitions, --replication).")
     boolean createTopics;
@@ -43,16 +34,20 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--replication", defaultValue = "3")
     short replication;
 
+    @Mixin
+    ConfigOptions config = new ConfigOptions();
+
+    @Mixin
+    BootstrapOption bootstrap = new BootstrapOption();
+
     @Override
     public Integer call() throws Exception {
-        Map<String, String> flags = new LinkedHashMap<>(sets);
-        if (bootstrapServers != null) {
-            flags.put("bootstrap.servers", bootstrapServers);
-        }
+        Map<String, String> flags = config.flags();
+        bootstrap.putInto(flags);
         if (policies != null) {
             flags.put(AppConfig.POLICIES_FILE, policies.toString());
         }
-        AppConfig cfg = AppConfig.load(configFile, System.getenv(), flags);
+        AppConfig cfg = config.load(System.getenv(), flags);
         if (createTopics) {
             java.util.Properties props = Pipeline.streamsProperties(cfg);
             try (Admin admin = Admin.create(Pipeline.clientProperties(props))) {

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -13,6 +12,7 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.streams.StreamsConfig;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import io.casewatch.topology.Topics;
@@ -32,12 +32,6 @@ public final class StrimziCommand implements Callable<Integer> {
     @Option(names = "--cluster", defaultValue = "kafka", description = "The Strimzi Kafka cluster (label strimzi.io/cluster). Default: ${DEFAULT-VALUE}.")
     String cluster;
 
-    @Option(names = "--config", description = "Properties file: topic names (casewatch.topic.*), application.id, casewatch.notify.group.")
-    Path configFile;
-
-    @Option(names = "--set", description = "key=value, a casewatch.* or Kafka client key (highest precedence).")
-    Map<String, String> sets = new LinkedHashMap<>();
-
     @Option(names = "--partitions", defaultValue = "6", description = "Default: ${DEFAULT-VALUE}.")
     int partitions;
 
@@ -53,12 +47,15 @@ public final class StrimziCommand implements Callable<Integer> {
     @Option(names = "--notify-principal", defaultValue = "User:casewatch-notify", description = "notify's principal. Default: ${DEFAULT-VALUE}.")
     String notifyPrincipal;
 
+    @Mixin
+    ConfigOptions config = new ConfigOptions();
+
     @Override
     public Integer call() throws Exception {
         Files.createDirectories(out);
-        Map<String, String> flags = new LinkedHashMap<>(sets);
+        Map<String, String> flags = config.flags();
         flags.putIfAbsent("bootstrap.servers", "unused:9092"); // nothing connects; streamsProperties wants one
-        AppConfig cfg = AppConfig.load(configFile, Map.of(), flags);
+        AppConfig cfg = config.load(Map.of(), flags);
         Generated g = generate(cfg, cluster, partitions, replication, historyRetention, principal, notifyPrincipal);
         Files.writeString(out.resolve("kafka-topics.yaml"), g.topics(), StandardCharsets.UTF_8);
         Files.writeString(out.resolve("kafka-users.yaml"), g.users(), StandardCharsets.UTF_8);

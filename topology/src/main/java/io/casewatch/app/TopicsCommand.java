@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -16,6 +15,7 @@ import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.streams.StreamsConfig;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import io.casewatch.topology.Topics;
@@ -28,15 +28,6 @@ import io.casewatch.topology.Topics;
 @Command(name = "topics", mixinStandardHelpOptions = true,
         description = "Create or check casewatch's topics (partitions, replication, compaction, retention) and print (or apply) the ACLs it needs.")
 public final class TopicsCommand implements Callable<Integer> {
-
-    @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (overrides file and environment).")
-    String bootstrapServers;
-
-    @Option(names = "--config", description = "Properties file: topic names (casewatch.topic.*) and client security settings.")
-    Path configFile;
-
-    @Option(names = "--set", description = "key=value, a casewatch.* or Kafka client key (highest precedence).")
-    Map<String, String> sets = new LinkedHashMap<>();
 
     @Option(names = "--check", description = "Change nothing; report every difference and exit 1 if there is one.")
     boolean check;
@@ -65,19 +56,27 @@ public final class TopicsCommand implements Callable<Integer> {
 
     private final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
 
+    @Mixin
+    ConfigOptions config = new ConfigOptions();
+
+    @Mixin
+    BootstrapOption bootstrap = new BootstrapOption();
+
     @Override
     public Integer call() throws Exception {
-        Map<String, String> flags = new LinkedHashMap<>(sets);
-        if (bootstrapServers != null) {
-            flags.put("bootstrap.servers", bootstrapServers);
-        }
-        AppConfig cfg = AppConfig.load(configFile, System.getenv(), flags);
+        Map<String, String> flags = config.flags();
+        bootstrap.putInto(flags);
+        AppConfig cfg = config.load(System.getenv(), flags);
         Properties streams = Pipeline.streamsProperties(cfg);
         Topics topics = Pipeline.settings(cfg).topics();
         List<TopicProvisioner.TopicSpec> specs = TopicProvisioner.specs(topics, partitions, replication, historyRetention);
         String applicationId = streams.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
         List<String> problems;
         try (Admin admin = Admin.create(adminProperties(streams))) {
+            // An unreachable cluster or a refused login is one line naming what to check, not a client's stack trace.
+            ClusterReachability.await(admin, streams.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG),
+                    streams.getProperty("security.protocol", "PLAINTEXT"), cfg.duration(AppConfig.STARTUP_TIMEOUT, Pipeline.DEFAULT_STARTUP_TIMEOUT),
+                    applicationId);
             if (!check) {
                 TopicProvisioner.apply(admin, specs).forEach(out::println);
             }

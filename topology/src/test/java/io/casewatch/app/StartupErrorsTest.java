@@ -126,6 +126,18 @@ class StartupErrorsTest {
         }
     }
 
+    @Test
+    void theTopicsCommandAgainstAnUnreachableClusterIsOneLineAndExitOne() throws Exception {
+        int kafkaPort = freePort(); // nothing listens there
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setErr(new PrintWriter(err, true));
+        int rc = cli.execute("topics", "--bootstrap-servers", "127.0.0.1:" + kafkaPort, "--set", "casewatch.startup.timeout=PT3S", "--check");
+        assertThat(rc).isEqualTo(Main.RUN_FAILURE);
+        assertThat(err.toString().strip().lines()).hasSize(1).first().asString()
+                .startsWith("casewatch topics: cannot reach the Kafka cluster").contains("127.0.0.1:" + kafkaPort, "casewatch.startup.timeout");
+    }
+
     private static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
