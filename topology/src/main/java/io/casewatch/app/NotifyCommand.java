@@ -39,7 +39,6 @@ import io.casewatch.topology.Topics;
 @Command(name = "notify", mixinStandardHelpOptions = true,
         description = "Post escalation alerts to Prometheus Alertmanager (at least once; CLOSED resolves).")
 public final class NotifyCommand implements Callable<Integer> {
-    private static final Logger LOG = LoggerFactory.getLogger(NotifyCommand.class);
     /** /metrics and /health of notify unless configured: next to run's 8080. */
     public static final int DEFAULT_HTTP_PORT = 8081;
 
@@ -78,13 +77,13 @@ public final class NotifyCommand implements Callable<Integer> {
         }, "casewatch-notify-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         notifier.start();
-        LOG.info("notify: {} -> {}", List.of(topics.l1().name(), topics.l2().name(), topics.l3().name()), settings.alertmanagers());
+        log().info("notify: {} -> {}", List.of(topics.l1().name(), topics.l2().name(), topics.l3().name()), settings.alertmanagers());
         while (notifier.alive() && stopped.getCount() > 0) {
             stopped.await(Duration.ofSeconds(1).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         }
         http.stop(0);
         if (notifier.failure() != null) {
-            LOG.error("notify stopped: {}", notifier.failure().getMessage());
+            log().error("notify stopped: {}", notifier.failure().getMessage());
             return 1;
         }
         return 0;
@@ -139,7 +138,7 @@ public final class NotifyCommand implements Callable<Integer> {
             reply(ex, up ? 200 : 503, "application/json", "{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"openAlerts\":" + notifier.openAlerts() + "}");
         });
         server.start();
-        LOG.info("notify: metrics and health on http://{}:{}/", bind, server.getAddress().getPort());
+        log().info("notify: metrics and health on http://{}:{}/", bind, server.getAddress().getPort());
         return server;
     }
 
@@ -152,5 +151,13 @@ public final class NotifyCommand implements Callable<Integer> {
                 out.write(bytes);
             }
         }
+    }
+
+    /**
+     * Not a static field: picocli creates every command that has mixins when the command line is built, and a logger
+     * made then would fix slf4j's target before {@code demo} points it at its log file.
+     */
+    private static Logger log() {
+        return LoggerFactory.getLogger(NotifyCommand.class);
     }
 }
