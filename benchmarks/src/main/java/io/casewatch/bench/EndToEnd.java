@@ -130,7 +130,7 @@ public final class EndToEnd {
                     last.put("same breach counts", mine.equals(peer[1]) ? "yes" : "NO");
                 }
                 long entries = 0;
-                try (var it = p.streams().store(StoreQueryParameters.fromNameAndType("case-store",
+                try (var it = p.streams().store(StoreQueryParameters.fromNameAndType(io.casewatch.topology.Names.CASE_STORE,
                         QueryableStoreTypes.<String, Object>keyValueStore())).all()) {
                     while (it.hasNext()) {
                         it.next();

@@ -30,7 +30,7 @@ import io.casewatch.policy.PolicySet;
 import io.casewatch.topology.CasewatchTopology;
 import io.casewatch.topology.IntakeCounters;
 import io.casewatch.topology.PipelineMetrics;
-import io.casewatch.topology.StoreKind;
+import io.casewatch.state.StoreKind;
 import io.casewatch.topology.Topics;
 
 /**

@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.casewatch.cases.CaseEngine;
+import io.casewatch.topology.Names;
 import io.casewatch.schema.Alert;
 import io.casewatch.schema.CaseState;
 import io.casewatch.schema.CaseStatus;
@@ -39,10 +40,6 @@ import io.casewatch.schema.internal.CaseData;
  * is written.
  */
 final class Queries {
-    /** The case processor's store (caseId → CaseData). */
-    static final String CASE_STORE = "case-store";
-    /** Latest stats per merchant (merchantId → MerchantStats), written by the merchant-stats part of the topology. */
-    static final String MERCHANT_STORE = "merchant-latest";
     static final int DEFAULT_LIMIT = 500;
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -102,22 +99,22 @@ final class Queries {
     }
 
     Reply caseStatus(String caseId, boolean forwarded, String auth) {
-        return byKey(CASE_STORE, caseId, "/cases/" + caseId, forwarded, auth, (CaseData c) -> io.casewatch.replay.AvroJson.tree(statusOf(c)));
+        return byKey(Names.CASE_STORE, caseId, "/cases/" + caseId, forwarded, auth, (CaseData c) -> io.casewatch.replay.AvroJson.tree(statusOf(c)));
     }
 
     /** The path suffix of a case's timeline. */
     static final String TIMELINE = "/timeline";
 
     Reply caseTimeline(String caseId, boolean forwarded, String auth) {
-        return byKey(CASE_STORE, caseId, "/cases/" + caseId + TIMELINE, forwarded, auth,
+        return byKey(Names.CASE_STORE, caseId, "/cases/" + caseId + TIMELINE, forwarded, auth,
                 (CaseData c) -> CaseTimelineJson.of(engine.timeline(c, clock.millis()), clock.millis()));
     }
 
     Reply merchant(String merchantId, boolean forwarded, String auth) {
-        if (!stores.contains(MERCHANT_STORE)) {
+        if (!stores.contains(Names.MERCHANT_LATEST)) {
             return noMerchantStore();
         }
-        return byKey(MERCHANT_STORE, merchantId, "/merchants/" + merchantId, forwarded, auth, (MerchantStats m) -> io.casewatch.replay.AvroJson.tree(m));
+        return byKey(Names.MERCHANT_LATEST, merchantId, "/merchants/" + merchantId, forwarded, auth, (MerchantStats m) -> io.casewatch.replay.AvroJson.tree(m));
     }
 
     /** Open cases now at risk ({@code at-risk}) or breached ({@code breached}), from every instance. */
@@ -133,7 +130,7 @@ final class Queries {
         ArrayNode local = F.arrayNode();
         try {
             ReadOnlyKeyValueStore<String, CaseData> store = streams.store(
-                    StoreQueryParameters.fromNameAndType(CASE_STORE, QueryableStoreTypes.<String, CaseData>keyValueStore()));
+                    StoreQueryParameters.fromNameAndType(Names.CASE_STORE, QueryableStoreTypes.<String, CaseData>keyValueStore()));
             try (KeyValueIterator<String, CaseData> it = store.all()) {
                 while (it.hasNext() && local.size() < limit) {
                     CaseData c = it.next().value;
@@ -154,13 +151,13 @@ final class Queries {
     }
 
     Reply merchants(boolean localOnly, String auth) {
-        if (!stores.contains(MERCHANT_STORE)) {
+        if (!stores.contains(Names.MERCHANT_LATEST)) {
             return noMerchantStore();
         }
         ArrayNode local = F.arrayNode();
         try {
             ReadOnlyKeyValueStore<String, MerchantStats> store = streams.store(
-                    StoreQueryParameters.fromNameAndType(MERCHANT_STORE, QueryableStoreTypes.<String, MerchantStats>keyValueStore()));
+                    StoreQueryParameters.fromNameAndType(Names.MERCHANT_LATEST, QueryableStoreTypes.<String, MerchantStats>keyValueStore()));
             try (KeyValueIterator<String, MerchantStats> it = store.all()) {
                 while (it.hasNext()) {
                     local.add(io.casewatch.replay.AvroJson.tree(it.next().value));
@@ -184,7 +181,7 @@ final class Queries {
     }
 
     private Reply noMerchantStore() {
-        return Reply.error(404, "merchant stats are not available: this build's topology has no '" + MERCHANT_STORE + "' store",
+        return Reply.error(404, "merchant stats are not available: this build's topology has no '" + Names.MERCHANT_LATEST + "' store",
                 selfName());
     }
 

@@ -78,7 +78,7 @@ public final class Replay {
             throw new IllegalArgumentException("replay runs on stream time only: the settings must have no clock");
         }
         // Stream time only: a watermark pace on the wall clock would make the output depend on the machine's speed.
-        this.settings = settings.withStores(io.casewatch.topology.StoreKind.IN_MEMORY)
+        this.settings = settings.withStores(io.casewatch.state.StoreKind.IN_MEMORY)
                 .withStats(settings.stats().withWatermarkPace(java.time.Duration.ZERO));
     }
 

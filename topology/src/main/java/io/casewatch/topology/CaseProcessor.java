@@ -26,17 +26,18 @@ import io.casewatch.compliance.ComplianceRecords;
 import io.casewatch.schema.Alert;
 import io.casewatch.schema.CaseState;
 import io.casewatch.schema.CaseStatus;
-import io.casewatch.schema.ComplianceRecord;
-import io.casewatch.schema.internal.Figure;
-import io.casewatch.schema.internal.MerchantFact;
-import io.casewatch.stats.CaseFacts;
 import io.casewatch.schema.ComplaintEvent;
+import io.casewatch.schema.ComplianceRecord;
 import io.casewatch.schema.ContactEvent;
 import io.casewatch.schema.EscalationAck;
 import io.casewatch.schema.internal.CaseData;
+import io.casewatch.schema.internal.Figure;
+import io.casewatch.schema.internal.MerchantFact;
 import io.casewatch.schema.serde.AvroSerde;
 import io.casewatch.sla.ClockMath;
+import io.casewatch.state.StoreKind;
 import io.casewatch.state.TimerIndex;
+import io.casewatch.stats.CaseFacts;
 
 /**
  * Keeps the state of every case (keyed by caseId, over complaints, contacts and acks) and raises alerts.
@@ -50,8 +51,6 @@ import io.casewatch.state.TimerIndex;
  */
 final class CaseProcessor implements Processor<String, Object, Object, Object> {
 
-    static final String CASES = "case-store";
-    static final String META = "case-meta";
     private static final String POLICY_EPOCH = "policy-epoch";
     /** case-meta: the change sequence number up to which every changed case's status has been emitted. */
     private static final String STATUS_EMITTED = "status-emitted-seq";
@@ -162,8 +161,8 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
             @Override
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(
-                        stores.keyValue(CASES, Serdes.String(), new AvroSerde<>(CaseData.class)),
-                        stores.keyValue(META, Serdes.String(), Serdes.Long()),
+                        stores.keyValue(Names.CASE_STORE, Serdes.String(), new AvroSerde<>(CaseData.class)),
+                        stores.keyValue(Names.CASE_META, Serdes.String(), Serdes.Long()),
                         OrphanHold.storeBuilder(stores));
             }
         };
@@ -172,9 +171,9 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
-        this.cases = context.getStateStore(CASES);
+        this.cases = context.getStateStore(Names.CASE_STORE);
         this.decoded = new DecodedCases(cases, decodedCases);
-        this.meta = context.getStateStore(META);
+        this.meta = context.getStateStore(Names.CASE_META);
         this.partition = context.taskId().partition();
         // Kafka Streams re-initialises the same instance when it revives a task (e.g. after an aborted transaction),
         // with its stores rolled back: nothing kept in memory may outlive that.

@@ -1,5 +1,26 @@
 package io.casewatch.topology;
 
+import static io.casewatch.topology.Names.CASES;
+import static io.casewatch.topology.Names.GATE;
+import static io.casewatch.topology.Names.INTAKE_ACKS;
+import static io.casewatch.topology.Names.INTAKE_COMPLAINTS;
+import static io.casewatch.topology.Names.INTAKE_CONTACTS;
+import static io.casewatch.topology.Names.INTAKE_TICKS;
+import static io.casewatch.topology.Names.SINK_COMPLIANCE;
+import static io.casewatch.topology.Names.SINK_DLQ;
+import static io.casewatch.topology.Names.SINK_FACTS;
+import static io.casewatch.topology.Names.SINK_L1;
+import static io.casewatch.topology.Names.SINK_L2;
+import static io.casewatch.topology.Names.SINK_L3;
+import static io.casewatch.topology.Names.SINK_STATS;
+import static io.casewatch.topology.Names.SINK_STATUS;
+import static io.casewatch.topology.Names.SRC_ACKS;
+import static io.casewatch.topology.Names.SRC_COMPLAINTS;
+import static io.casewatch.topology.Names.SRC_CONTACTS;
+import static io.casewatch.topology.Names.SRC_FACTS;
+import static io.casewatch.topology.Names.SRC_TICKS;
+import static io.casewatch.topology.Names.STATS;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -11,6 +32,7 @@ import io.casewatch.cases.CaseInput;
 import io.casewatch.escalation.EscalationRules;
 import io.casewatch.loops.HoldingReplyClassifier;
 import io.casewatch.policy.PolicySet;
+import io.casewatch.state.StoreKind;
 import io.casewatch.stats.MerchantStatsProcessor;
 
 /**
@@ -19,23 +41,6 @@ import io.casewatch.stats.MerchantStatsProcessor;
  * the tests.
  */
 public final class CasewatchTopology {
-
-    static final String SRC_COMPLAINTS = "src-complaints";
-    static final String SRC_CONTACTS = "src-contacts";
-    static final String SRC_ACKS = "src-acks";
-    static final String SRC_TICKS = "src-ticks";
-    static final String CASES = "cases";
-    static final String GATE = "escalation-gate";
-    static final String SINK_L1 = "sink-l1";
-    static final String SINK_L2 = "sink-l2";
-    static final String SINK_L3 = "sink-l3";
-    static final String SINK_STATUS = "sink-status";
-    static final String SINK_DLQ = "sink-dlq";
-    static final String SINK_FACTS = "sink-facts";
-    static final String SRC_FACTS = "src-facts";
-    static final String STATS = "merchant-stats";
-    static final String SINK_STATS = "sink-stats";
-    static final String SINK_COMPLIANCE = "sink-compliance";
 
     /**
      * @param grace          how late (in event time) an event may arrive and still count before a deadline fires
@@ -198,16 +203,16 @@ public final class CasewatchTopology {
         plan.source(SRC_ACKS, t.acks().name(), Topology.AutoOffsetReset.EARLIEST, timestamps, bytesIn, bytesIn);
         plan.source(SRC_TICKS, t.ticks().name(), Topology.AutoOffsetReset.LATEST, timestamps, bytesIn, bytesIn);
 
-        plan.processor("intake-complaints", intake(CaseInput.Kind.COMPLAINT, limits, s), SRC_COMPLAINTS);
-        plan.processor("intake-contacts", intake(CaseInput.Kind.CONTACT, limits, s), SRC_CONTACTS);
-        plan.processor("intake-acks", intake(CaseInput.Kind.ACK, limits, s), SRC_ACKS);
-        plan.processor("intake-ticks", intake(null, limits, s), SRC_TICKS);
+        plan.processor(INTAKE_COMPLAINTS, intake(CaseInput.Kind.COMPLAINT, limits, s), SRC_COMPLAINTS);
+        plan.processor(INTAKE_CONTACTS, intake(CaseInput.Kind.CONTACT, limits, s), SRC_CONTACTS);
+        plan.processor(INTAKE_ACKS, intake(CaseInput.Kind.ACK, limits, s), SRC_ACKS);
+        plan.processor(INTAKE_TICKS, intake(null, limits, s), SRC_TICKS);
 
         CaseProcessor.Sinks sinks = new CaseProcessor.Sinks(GATE, SINK_L1, SINK_L2, SINK_L3, SINK_STATUS, SINK_DLQ, SINK_FACTS, SINK_COMPLIANCE);
         plan.processor(CASES, CaseProcessor.supplier(engine, s.grace(), s.punctuateEvery(), sinks, s.counters(), s.metrics(), s.stores(), s.orphanGrace(),
                 s.stats().watermarkPace(), s.statusInterval(), s.clock() != null, s.inputProgress(),
                 new String[] {t.complaints().name(), t.contacts().name(), t.acks().name()}),
-                "intake-complaints", "intake-contacts", "intake-acks", "intake-ticks");
+                INTAKE_COMPLAINTS, INTAKE_CONTACTS, INTAKE_ACKS, INTAKE_TICKS);
         plan.processor(GATE, EscalationGate.supplier(s.escalation(), sinks, s.metrics(), s.stores()), CASES);
 
         plan.sink(SINK_L1, t.l1().name(), t.l1().keySerde().serializer(), t.l1().valueSerde().serializer(), null, GATE);
@@ -225,7 +230,7 @@ public final class CasewatchTopology {
         plan.sink(SINK_STATS, t.merchantStats().name(), t.merchantStats().keySerde().serializer(), t.merchantStats().valueSerde().serializer(),
                 null, STATS);
         plan.sink(SINK_DLQ, t.deadLetters().name(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(), null,
-                "intake-complaints", "intake-contacts", "intake-acks", CASES);
+                INTAKE_COMPLAINTS, INTAKE_CONTACTS, INTAKE_ACKS, CASES);
         return plan;
     }
 

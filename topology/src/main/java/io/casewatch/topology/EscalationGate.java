@@ -28,6 +28,7 @@ import io.casewatch.schema.AlertStatus;
 import io.casewatch.schema.Evidence;
 import io.casewatch.schema.Level;
 import io.casewatch.schema.serde.AvroSerde;
+import io.casewatch.state.StoreKind;
 
 /**
  * Between raising an alert and publishing it: holds L1 alerts during quiet hours and folds alert storms (SPEC §4,
@@ -38,8 +39,6 @@ import io.casewatch.schema.serde.AvroSerde;
 final class EscalationGate implements Processor<String, Object, Object, Object> {
 
     /** Alerts raised per storm window, merchant and level ({@link StormCounts}). */
-    static final String STORM = "storm-windows";
-    static final String HELD = "quiet-held";
 
     private final EscalationRules rules;
     private final CaseProcessor.Sinks sinks;
@@ -68,8 +67,8 @@ final class EscalationGate implements Processor<String, Object, Object, Object> 
             public Set<StoreBuilder<?>> stores() {
                 AvroSerde<Alert> alerts = new AvroSerde<>(Alert.class);
                 return Set.of(
-                        stores.keyValue(STORM, Serdes.Bytes(), Serdes.ByteArray()),
-                        stores.keyValue(HELD, Serdes.Bytes(), alerts));
+                        stores.keyValue(Names.STORM_WINDOWS, Serdes.Bytes(), Serdes.ByteArray()),
+                        stores.keyValue(Names.QUIET_HELD, Serdes.Bytes(), alerts));
             }
         };
     }
@@ -84,8 +83,8 @@ final class EscalationGate implements Processor<String, Object, Object, Object> 
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
-        this.storm = new StormCounts(context.getStateStore(STORM));
-        this.held = context.getStateStore(HELD);
+        this.storm = new StormCounts(context.getStateStore(Names.STORM_WINDOWS));
+        this.held = context.getStateStore(Names.QUIET_HELD);
         // A revived task re-initialises this instance with its stores rolled back: start the bounds over.
         this.earliestHeld = 0L;
         this.earliestWindowEnd = 0L;

@@ -18,6 +18,7 @@ import io.casewatch.schema.internal.PendingHeader;
 import io.casewatch.schema.internal.PendingInputs;
 import io.casewatch.schema.internal.PendingRecord;
 import io.casewatch.schema.serde.AvroSerde;
+import io.casewatch.state.StoreKind;
 
 /**
  * The records of cases not opened yet (SPEC section 8: "a contact for a case that is not opened within the grace
@@ -33,7 +34,6 @@ import io.casewatch.schema.serde.AvroSerde;
  */
 final class OrphanHold {
 
-    static final String STORE = "case-pending";
     static final int MAX_RECORDS = 32;
     static final long MAX_BYTES = 64 * 1024;
 
@@ -53,12 +53,12 @@ final class OrphanHold {
     }
 
     static StoreBuilder<?> storeBuilder(StoreKind kind) {
-        return kind.keyValue(STORE, Serdes.String(), new AvroSerde<>(PendingInputs.class));
+        return kind.keyValue(Names.CASE_PENDING, Serdes.String(), new AvroSerde<>(PendingInputs.class));
     }
 
     void init(ProcessorContext<Object, Object> ctx) {
         this.context = ctx;
-        this.store = ctx.getStateStore(STORE);
+        this.store = ctx.getStateStore(Names.CASE_PENDING);
     }
 
     /**

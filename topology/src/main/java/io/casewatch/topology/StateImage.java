@@ -16,7 +16,7 @@ public final class StateImage {
     }
 
     public static String casesChangelog(String applicationId) {
-        return applicationId + "-" + CaseProcessor.CASES + "-changelog";
+        return applicationId + "-" + Names.CASE_STORE + "-changelog";
     }
 
     public static byte[] caseKey(String caseId) {

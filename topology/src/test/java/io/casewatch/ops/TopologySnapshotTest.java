@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import io.casewatch.app.AppConfig;
 import io.casewatch.app.Pipeline;
 import io.casewatch.topology.CasewatchTopology;
+import io.casewatch.topology.Names;
 
 /**
  * Node names, store names and the sub-topologies are what a running application's state is bound to: a store's
@@ -78,6 +79,6 @@ class TopologySnapshotTest {
         while (m.find()) {
             stores.addAll(names(m.group(1)));
         }
-        assertThat(stores).contains(Queries.CASE_STORE, Queries.MERCHANT_STORE);
+        assertThat(stores).contains(Names.CASE_STORE, Names.MERCHANT_LATEST);
     }
 }

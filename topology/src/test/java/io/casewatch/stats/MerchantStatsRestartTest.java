@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import io.casewatch.schema.MerchantStats;
 import io.casewatch.schema.internal.Figure;
 import io.casewatch.schema.internal.MerchantFact;
-import io.casewatch.topology.StoreKind;
+import io.casewatch.state.StoreKind;
 
 /**
  * The processor keeps decoded days and window figures in memory; the stores hold the truth. Whatever it had in

@@ -24,6 +24,7 @@ import io.casewatch.loops.HoldingReplyClassifier;
 import io.casewatch.policy.PolicySet;
 import io.casewatch.schema.Alert;
 import io.casewatch.schema.CaseStatus;
+import io.casewatch.state.StoreKind;
 import io.casewatch.testing.Events;
 
 /**

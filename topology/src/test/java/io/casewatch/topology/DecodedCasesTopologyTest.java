@@ -11,6 +11,7 @@ import io.casewatch.policy.PolicySet;
 import io.casewatch.schema.ContactEvent;
 import io.casewatch.schema.EscalationAck;
 import io.casewatch.schema.Level;
+import io.casewatch.state.StoreKind;
 import io.casewatch.testing.CaseDriver;
 import io.casewatch.testing.Events;
 

@@ -77,7 +77,7 @@ class DefectHandlerTest {
             TestRecord<byte[], byte[]> defect = dead.get(0);
             assertThat(header(defect, DeadLetters.REASON)).isEqualTo(Reason.PROCESSING_ERROR.name());
             assertThat(header(defect, DeadLetters.TOPIC)).isEqualTo(TOPICS.facts().name());
-            assertThat(header(defect, DeadLetters.ERROR)).contains("ZoneRulesException").contains(CasewatchTopology.STATS);
+            assertThat(header(defect, DeadLetters.ERROR)).contains("ZoneRulesException").contains(Names.STATS);
             assertThat(header(defect, "__streams.errors.exception")).contains("ZoneRulesException");
             assertThat(defect.value()).as("the original bytes").isEqualTo(TOPICS.facts().valueSerde().serializer().serialize("", brokenFact()));
 

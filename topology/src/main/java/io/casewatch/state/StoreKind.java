@@ -1,4 +1,4 @@
-package io.casewatch.topology;
+package io.casewatch.state;
 
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -15,7 +15,7 @@ public enum StoreKind {
     IN_MEMORY;
 
     /**
-     * How many cases a task keeps decoded ({@link DecodedCases}): a bounded few with durable stores, whose state lives
+     * How many cases a task keeps decoded ({@code DecodedCases}): a bounded few with durable stores, whose state lives
      * on disk; with in-memory stores the state is all in the heap already, and a decoded copy of every case about
      * doubles it, for a replay that decodes no case twice.
      */
