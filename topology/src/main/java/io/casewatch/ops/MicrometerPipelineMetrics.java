@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
 
 import io.casewatch.cases.InvalidEventException.Reason;
 import io.casewatch.schema.Alert;
@@ -20,31 +21,43 @@ import io.casewatch.topology.IntakeCounters;
 import io.casewatch.topology.PipelineMetrics;
 
 /**
- * casewatch's domain metrics in Micrometer (exported by {@code /metrics} as Prometheus names: dots become
- * underscores, counters end in {@code _total}, timers in {@code _seconds}). The names are a contract with the
- * dashboards and alert rules under {@code deploy/}; a test checks that every name they use is exported.
+ * casewatch's domain metrics, bound to a Micrometer registry as one {@link MeterBinder} and exported by
+ * {@code /metrics} as Prometheus names (dots become underscores, counters end in {@code _total}, timers in
+ * {@code _seconds}). The names are a contract with the dashboards and alert rules under {@code deploy/}; a test checks
+ * that every name they use is exported.
  */
-public final class MicrometerPipelineMetrics implements PipelineMetrics {
+public final class MicrometerPipelineMetrics implements PipelineMetrics, MeterBinder {
 
-    private final MeterRegistry registry;
     private final Clock clock;
+    private final IntakeCounters intake;
     private final Consumer<Alert> onPublished;
     private final CaseGaugeTracker cases = new CaseGaugeTracker();
     private final ConcurrentMap<String, Counter> published = new ConcurrentHashMap<>();
-    private final Counter holding;
-    private final Timer punctuation;
-    private final Timer latency;
+    private MeterRegistry registry;
+    private Counter holding;
+    private Timer punctuation;
+    private Timer latency;
 
     /**
+     * Bind it to a registry ({@link #bindTo}) before the topology runs.
+     *
      * @param clock       the deployment's clock: alert latency is its time of publishing minus the alert's detection
      *                    time (in the demo, simulated time)
      * @param intake      the intake's counters, exported as processed and dead-lettered records
      * @param onPublished also told of every published alert (the live page's recent alerts)
      */
-    public MicrometerPipelineMetrics(MeterRegistry registry, Clock clock, IntakeCounters intake, Consumer<Alert> onPublished) {
-        this.registry = registry;
+    public MicrometerPipelineMetrics(Clock clock, IntakeCounters intake, Consumer<Alert> onPublished) {
         this.clock = clock;
+        this.intake = intake;
         this.onPublished = onPublished;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        if (this.registry != null) {
+            throw new IllegalStateException("casewatch's metrics are bound to one registry only");
+        }
+        this.registry = registry;
         this.holding = Counter.builder("casewatch.holding.replies").description("Outbound replies judged holding replies")
                 .register(registry);
         this.punctuation = Timer.builder("casewatch.punctuation").description("Time of one punctuation of the case processor")

@@ -54,7 +54,8 @@ public final class Operations implements AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         RecentAlerts recent = new RecentAlerts(RECENT_ALERTS);
-        MicrometerPipelineMetrics metrics = new MicrometerPipelineMetrics(registry, clock, intake, recent::add);
+        MicrometerPipelineMetrics metrics = new MicrometerPipelineMetrics(clock, intake, recent::add);
+        metrics.bindTo(registry);
         Readiness readiness = new Readiness();
         OpsServer server = OpsServer.start(http, registry::scrape, readiness);
         return new Operations(registry, metrics, recent, readiness, server, clock);
