@@ -20,13 +20,11 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.StreamsConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.casewatch.app.AppConfig;
 import io.casewatch.app.Pipeline;
-import io.casewatch.broker.LocalKafka;
 import io.casewatch.schema.Alert;
 import io.casewatch.schema.AlertKind;
 import io.casewatch.schema.serde.Serdes;
@@ -44,18 +42,11 @@ import io.casewatch.topology.Topics;
 class BacklogCatchUpIT {
 
     private static final int CASES = 100_000;
-    private static LocalKafka kafka;
+    @RegisterExtension
+    static final RealBroker BROKER = RealBroker.withTopics(3);
     private static final Topics TOPICS = ItSupport.TOPICS;
 
-    @BeforeAll
-    static void startBroker() throws Exception {
-        kafka = ItSupport.brokerWithTopics(3);
-    }
 
-    @AfterAll
-    static void stopBroker() {
-        kafka.close();
-    }
 
     @Test
     void backlogRaisesExactlyTheBreachesOfTheUnansweredCasesWhileCatchingUp() throws Exception {
@@ -64,7 +55,7 @@ class BacklogCatchUpIT {
         java.util.Set<String> unanswered = new java.util.TreeSet<>();
         Map<String, Instant> openedAt = new java.util.HashMap<>();
         long records = 0;
-        try (KafkaProducer<byte[], byte[]> producer = ItSupport.producer(kafka)) {
+        try (KafkaProducer<byte[], byte[]> producer = ItSupport.producer(BROKER.kafka())) {
             for (int i = 0; i < CASES; i++) {
                 String id = "backlog-" + i;
                 Instant opened = base.plus(Duration.ofSeconds(30L * i));
@@ -88,13 +79,13 @@ class BacklogCatchUpIT {
         assertThat(unanswered).hasSize(CASES / 100);
 
         String appId = "casewatch-it-backlog";
-        Map<String, String> flags = Map.of("bootstrap.servers", kafka.bootstrapServers(),
+        Map<String, String> flags = Map.of("bootstrap.servers", BROKER.bootstrapServers(),
                 StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("casewatch-backlog-").toString(),
                 StreamsConfig.APPLICATION_ID_CONFIG, appId, AppConfig.STORM_CAP, "1000000");
         long started = System.nanoTime();
         long caughtUpMs;
         try (Pipeline pipeline = Pipeline.start(AppConfig.load(null, Map.of(), flags), Clock.systemUTC());
-             Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+             Admin admin = Admin.create(Map.of("bootstrap.servers", BROKER.bootstrapServers()))) {
             awaitCaughtUp(admin, appId, Duration.ofSeconds(600));
             caughtUpMs = (System.nanoTime() - started) / 1_000_000;
             // Let heartbeats stamped "now" move stream time well past every deadline of the backlog.
@@ -105,7 +96,7 @@ class BacklogCatchUpIT {
             // Every unanswered case: its first-response breach (24 hours after opening) and its resolution breach.
             Map<String, java.util.Set<AlertKind>> kinds = new java.util.TreeMap<>();
             Map<String, Instant> firstResponseBreachAt = new java.util.HashMap<>();
-            try (KafkaConsumer<String, Alert> c = ItSupport.alertConsumer(kafka, "it-backlog-alerts")) {
+            try (KafkaConsumer<String, Alert> c = ItSupport.alertConsumer(BROKER.kafka(), "it-backlog-alerts")) {
                 java.util.function.BooleanSupplier complete = () -> {
                     c.poll(Duration.ofMillis(200)).forEach(r -> {
                         kinds.computeIfAbsent(r.value().getCaseId(), k -> java.util.EnumSet.noneOf(AlertKind.class)).add(r.value().getKind());
@@ -137,7 +128,7 @@ class BacklogCatchUpIT {
                 assertThat(firstResponseBreachAt.get(id)).as("first-response breach of %s: 24 hours after opening", id)
                         .isEqualTo(openedAt.get(id).plus(Duration.ofHours(24)));
             }
-            try (OutputAccounting accounting = new OutputAccounting(kafka.bootstrapServers(), 3)) {
+            try (OutputAccounting accounting = new OutputAccounting(BROKER.bootstrapServers(), 3)) {
                 OutputAccounting.Figures f = accounting.awaitBalanced(Duration.ofSeconds(120));
                 System.out.println("backlog IT: accounting from outputs: in " + f.in() + ", applied " + f.applied() + ", duplicates "
                         + f.duplicates() + ", dead-lettered " + f.deadLettered());

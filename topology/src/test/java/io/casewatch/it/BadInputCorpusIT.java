@@ -28,16 +28,14 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.StreamsConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.casewatch.app.AppConfig;
 import io.casewatch.app.Pipeline;
-import io.casewatch.broker.LocalKafka;
 import io.casewatch.replay.Replay;
 import io.casewatch.schema.Alert;
 import io.casewatch.testing.BadInputCorpus;
@@ -61,17 +59,10 @@ class BadInputCorpusIT {
      * corpus is history, and a heartbeat at "now" would make every record produced after it late (docs/time.md).
      */
     private static final Map<String, String> SETTINGS = Map.of(AppConfig.STORM_CAP, "1000000", AppConfig.TICK, "PT0S");
-    private static LocalKafka kafka;
+    @RegisterExtension
+    static final RealBroker BROKER = RealBroker.withTopics(3);
 
-    @BeforeAll
-    static void startBroker() throws Exception {
-        kafka = ItSupport.brokerWithTopics(3);
-    }
 
-    @AfterAll
-    static void stopBroker() {
-        kafka.close();
-    }
 
     @Test
     void corpusBetweenGoodTrafficIsAccountedForAndGoodAlertsMatchReplay() throws Exception {
@@ -109,7 +100,7 @@ class BadInputCorpusIT {
         Map<String, String> expectedFate = new HashMap<>();
         int c = 0;
         long goodFed = 0;
-        try (KafkaProducer<byte[], byte[]> producer = ItSupport.producer(kafka)) {
+        try (KafkaProducer<byte[], byte[]> producer = ItSupport.producer(BROKER.kafka())) {
             List<Workload.Event> events = good.events();
             for (int i = 0; i < events.size(); i++) {
                 Workload.Event e = events.get(i);
@@ -130,14 +121,14 @@ class BadInputCorpusIT {
         long corpusDead = corpus.stream().filter(b -> !b.expected().equals(BadInputCorpus.PROCESSED)).count();
 
         Map<String, String> flags = new HashMap<>(SETTINGS);
-        flags.putAll(Map.of("bootstrap.servers", kafka.bootstrapServers(), StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString(),
+        flags.putAll(Map.of("bootstrap.servers", BROKER.bootstrapServers(), StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString(),
                 StreamsConfig.APPLICATION_ID_CONFIG, "casewatch-corpus-it"));
         Set<String> seenAlerts = new TreeSet<>();
         List<String> duplicates = new ArrayList<>();
         Map<String, String> deadLettered = new HashMap<>();
         long started = System.nanoTime();
         try (Pipeline pipeline = Pipeline.start(AppConfig.load(null, Map.of(), flags), Clock.systemUTC());
-             KafkaConsumer<String, Alert> alerts = ItSupport.alertConsumer(kafka, "corpus-alerts");
+             KafkaConsumer<String, Alert> alerts = ItSupport.alertConsumer(BROKER.kafka(), "corpus-alerts");
              KafkaConsumer<byte[], byte[]> dlq = dlqConsumer()) {
             IntakeCounters counters = pipeline.settings().counters();
             BooleanSupplier done = () -> {
@@ -158,7 +149,7 @@ class BadInputCorpusIT {
             };
             // The backlog first, then one heartbeat at the cutoff on every partition: replay's --until.
             await(Duration.ofSeconds(60), () -> done.getAsBoolean() || accounted(counters) == totalFed);
-            ItSupport.heartbeats(kafka, 3, cutoff);
+            ItSupport.heartbeats(BROKER.kafka(), 3, cutoff);
             // Until every expected alert is there, or nothing new has come for 10 s (the assertions below say what is missing).
             long[] quietSince = {System.nanoTime()};
             int[] lastSize = {-1};
@@ -193,7 +184,7 @@ class BadInputCorpusIT {
             assertThat(accountedPerPartition).as("processed + dead-lettered = fed, per input partition").isEqualTo(fed);
             assertThat(duplicates).as("no alert published twice").isEmpty();
             // The same from the committed outputs alone (issue 18): the cases' statuses and the dead letters.
-            try (OutputAccounting accounting = new OutputAccounting(kafka.bootstrapServers(), 3)) {
+            try (OutputAccounting accounting = new OutputAccounting(BROKER.bootstrapServers(), 3)) {
                 OutputAccounting.Figures f = accounting.awaitBalanced(Duration.ofSeconds(60));
                 System.out.println("corpus IT: accounting from outputs: " + f);
                 assertThat(f.unexplained()).as("records in - (applied + duplicates + dead-lettered), per input partition: %s", f).isEmpty();
@@ -264,7 +255,7 @@ class BadInputCorpusIT {
 
     private static KafkaConsumer<byte[], byte[]> dlqConsumer() {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "corpus-dlq");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

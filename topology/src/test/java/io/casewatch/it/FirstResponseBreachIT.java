@@ -15,13 +15,11 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.StreamsConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.casewatch.app.AppConfig;
 import io.casewatch.app.Pipeline;
-import io.casewatch.broker.LocalKafka;
 import io.casewatch.schema.Alert;
 import io.casewatch.schema.AlertKind;
 import io.casewatch.schema.AlertStatus;
@@ -37,18 +35,11 @@ import io.casewatch.topology.Topics;
  */
 class FirstResponseBreachIT {
 
-    private static LocalKafka kafka;
+    @RegisterExtension
+    static final RealBroker BROKER = RealBroker.withTopics(2);
     private static final Topics TOPICS = ItSupport.TOPICS;
 
-    @BeforeAll
-    static void startBroker() throws Exception {
-        kafka = ItSupport.brokerWithTopics(2);
-    }
 
-    @AfterAll
-    static void stopBroker() {
-        kafka.close();
-    }
 
     @Test
     void unansweredCaseRaisesFirstResponseBreachOnL1AndAnsweredCaseRaisesNothing() throws Exception {
@@ -56,7 +47,7 @@ class FirstResponseBreachIT {
         // DEFAULT policy: first response within 24 hours. Open 24h minus 20s ago, so the deadline passes during the test.
         Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         Instant openedLate = now.minus(Duration.ofHours(24)).plusSeconds(20);
-        try (KafkaProducer<byte[], byte[]> producer = ItSupport.producer(kafka)) {
+        try (KafkaProducer<byte[], byte[]> producer = ItSupport.producer(BROKER.kafka())) {
             producer.send(record(TOPICS.complaints().name(), "it-garbage", new byte[] {0x42, 0x13, 0x07}, now.minusSeconds(60))).get();
             send(producer, Events.opened("it-unanswered", openedLate, null));
             send(producer, Events.opened("it-answered", openedLate, null));
@@ -64,11 +55,11 @@ class FirstResponseBreachIT {
             producer.send(record(TOPICS.contacts().name(), reply.getCaseId(), Serdes.CONTACT_EVENT.toBytes(reply), reply.getOccurredAt())).get();
         }
 
-        Map<String, String> flags = Map.of("bootstrap.servers", kafka.bootstrapServers(),
+        Map<String, String> flags = Map.of("bootstrap.servers", BROKER.bootstrapServers(),
                 StreamsConfig.STATE_DIR_CONFIG, state.toString(), StreamsConfig.APPLICATION_ID_CONFIG, "casewatch-it-1",
                 StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
         try (Pipeline pipeline = Pipeline.start(AppConfig.load(null, Map.of(), flags), Clock.systemUTC());
-             KafkaConsumer<String, Alert> consumer = ItSupport.alertConsumer(kafka, "it-alerts")) {
+             KafkaConsumer<String, Alert> consumer = ItSupport.alertConsumer(BROKER.kafka(), "it-alerts")) {
             List<Alert> alerts = new ArrayList<>();
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
             while (System.nanoTime() < deadline

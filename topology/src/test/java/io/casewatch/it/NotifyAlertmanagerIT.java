@@ -21,16 +21,14 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
-import io.casewatch.broker.LocalKafka;
 import io.casewatch.notify.Notifier;
 import io.casewatch.notify.NotifySettings;
 import io.casewatch.schema.Alert;
@@ -47,22 +45,13 @@ import io.casewatch.topology.DeadLetters;
  * alert that cannot be delivered is dead-lettered with the reason.
  */
 class NotifyAlertmanagerIT {
-    private static LocalKafka kafka;
+    @RegisterExtension
+    static final RealBroker BROKER = RealBroker.withTopics(1);
 
     @TempDir
     static Path dir;
 
-    @BeforeAll
-    static void broker() throws Exception {
-        kafka = ItSupport.brokerWithTopics(1);
-    }
 
-    @AfterAll
-    static void stop() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     private static NotifySettings settings(URI am, String group) {
         NotifySettings d = NotifySettings.defaults(List.of(am));
@@ -72,7 +61,7 @@ class NotifyAlertmanagerIT {
 
     private static Notifier notifier(NotifySettings s, List<String> topics) {
         Properties p = new Properties();
-        p.put("bootstrap.servers", kafka.bootstrapServers());
+        p.put("bootstrap.servers", BROKER.bootstrapServers());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         return new Notifier(s, p, topics, ItSupport.TOPICS.deadLetters().name(), new SimpleMeterRegistry(), Clock.systemUTC()).start();
     }
@@ -87,7 +76,7 @@ class NotifyAlertmanagerIT {
     }
 
     private static void publish(String topic, Alert a) throws Exception {
-        try (KafkaProducer<byte[], byte[]> p = ItSupport.producer(kafka)) {
+        try (KafkaProducer<byte[], byte[]> p = ItSupport.producer(BROKER.kafka())) {
             p.send(new ProducerRecord<>(topic, a.getCaseId().toString().getBytes(StandardCharsets.UTF_8), Serdes.ALERT.toBytes(a))).get();
         }
     }
@@ -119,7 +108,7 @@ class NotifyAlertmanagerIT {
 
             // A restart that reads A-1 again (its offset rewound, as after a crash before the commit) posts it again:
             // Alertmanager holds one alert, not two.
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", BROKER.bootstrapServers()))) {
                 admin.alterConsumerGroupOffsets("notify-it-1", Map.of(new TopicPartition(l3, 0), new OffsetAndMetadata(0))).all().get();
             }
             publish(l3, alert("A-2", "C-2", AlertStatus.OPEN, null));
@@ -165,7 +154,7 @@ class NotifyAlertmanagerIT {
     void anAlertThatCannotBeDeliveredIsDeadLetteredWithTheReason() throws Exception {
         String l2 = ItSupport.TOPICS.l2().name();
         publish(l2, alert("B-1", "C-9", AlertStatus.OPEN, null));
-        try (KafkaProducer<byte[], byte[]> p = ItSupport.producer(kafka)) {
+        try (KafkaProducer<byte[], byte[]> p = ItSupport.producer(BROKER.kafka())) {
             p.send(new ProducerRecord<>(l2, "C-10".getBytes(StandardCharsets.UTF_8), "not avro".getBytes(StandardCharsets.UTF_8))).get();
         }
         // Nothing listens on the first URL: every post to it fails until giveUpAfter (2 s) has passed, while the second,
@@ -175,7 +164,7 @@ class NotifyAlertmanagerIT {
             NotifySettings d = settings(am.url(), "notify-it-2");
             NotifySettings s = new NotifySettings(List.of(dead, am.url()), d.caseUrl(), d.deployment(), d.group(), d.resendEvery(),
                     d.giveUpAfter(), d.requestTimeout(), d.firstBackoff(), d.maxBackoff());
-            try (KafkaConsumer<byte[], byte[]> dlq = new KafkaConsumer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(), "group.id", "dlq-reader",
+            try (KafkaConsumer<byte[], byte[]> dlq = new KafkaConsumer<>(Map.of("bootstrap.servers", BROKER.bootstrapServers(), "group.id", "dlq-reader",
                     "auto.offset.reset", "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
                     Notifier n = notifier(s, List.of(l2))) {
                 dlq.subscribe(List.of(ItSupport.TOPICS.deadLetters().name()));

@@ -32,13 +32,13 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.casewatch.app.AppConfig;
 import io.casewatch.app.Pipeline;
-import io.casewatch.broker.LocalKafka;
 import io.casewatch.schema.ComplaintEvent;
 import io.casewatch.schema.ContactEvent;
 import io.casewatch.schema.serde.Serdes;
@@ -59,7 +59,8 @@ class OperationsSurfaceIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final Path DEPLOY = Path.of("").toAbsolutePath().getParent().resolve("deploy");
 
-    private static LocalKafka kafka;
+    @RegisterExtension
+    static final RealBroker BROKER = RealBroker.withTopics(2);
     private static Pipeline a;
     private static Pipeline b;
     private static final List<String> BREACHED = new ArrayList<>();
@@ -69,14 +70,13 @@ class OperationsSurfaceIT {
 
     @BeforeAll
     static void startBrokerAndTwoInstances() throws Exception {
-        kafka = ItSupport.brokerWithTopics(2);
         a = start("a");
         b = start("b");
         // Both instances hold an active task before any data arrives, so that each holds some of the cases.
         await(Duration.ofSeconds(90), "both instances ready with a task each", () -> ready(a) && ready(b));
 
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        try (KafkaProducer<byte[], byte[]> producer = ItSupport.producer(kafka)) {
+        try (KafkaProducer<byte[], byte[]> producer = ItSupport.producer(BROKER.kafka())) {
             // DEFAULT policy: first response within 24 h, at risk from 75 % (18 h).
             for (int i = 0; i < 6; i++) {
                 BREACHED.add(send(producer, Events.opened("ops-breached-" + i, now.minus(Duration.ofHours(25)), null)));
@@ -104,9 +104,6 @@ class OperationsSurfaceIT {
             if (p != null) {
                 p.close();
             }
-        }
-        if (kafka != null) {
-            kafka.close();
         }
     }
 
@@ -317,7 +314,7 @@ class OperationsSurfaceIT {
     private static Pipeline start(String name) throws IOException {
         Path state = Files.createTempDirectory("casewatch-ops-it-" + name + "-");
         Map<String, String> flags = new LinkedHashMap<>();
-        flags.put("bootstrap.servers", kafka.bootstrapServers());
+        flags.put("bootstrap.servers", BROKER.bootstrapServers());
         flags.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
         flags.put(StreamsConfig.APPLICATION_ID_CONFIG, "casewatch-ops-it");
         flags.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");

@@ -16,13 +16,11 @@ import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.streams.StreamsConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.casewatch.app.AppConfig;
 import io.casewatch.app.Pipeline;
-import io.casewatch.broker.LocalKafka;
 import io.casewatch.schema.Alert;
 import io.casewatch.schema.AlertKind;
 import io.casewatch.schema.serde.Serdes;
@@ -34,17 +32,10 @@ import io.casewatch.testing.Events;
  */
 class ReEscalationAcrossRestartIT {
 
-    private static LocalKafka kafka;
+    @RegisterExtension
+    static final RealBroker BROKER = RealBroker.withTopics(2);
 
-    @BeforeAll
-    static void startBroker() throws Exception {
-        kafka = ItSupport.brokerWithTopics(2);
-    }
 
-    @AfterAll
-    static void stopBroker() {
-        kafka.close();
-    }
 
     @Test
     void restartBetweenAlertAndAckDeadlineYieldsExactlyOneReEscalation() throws Exception {
@@ -57,17 +48,17 @@ class ReEscalationAcrossRestartIT {
                 """);
         Instant opened = Instant.now().truncatedTo(ChronoUnit.MILLIS).minus(Duration.ofHours(24)).plusSeconds(8);
         Instant deadline = opened.plus(Duration.ofHours(24));
-        try (KafkaProducer<byte[], byte[]> producer = ItSupport.producer(kafka)) {
+        try (KafkaProducer<byte[], byte[]> producer = ItSupport.producer(BROKER.kafka())) {
             var e = Events.opened("restart-1", opened, null);
             producer.send(ItSupport.record(ItSupport.TOPICS.complaints().name(), e.getCaseId(), Serdes.COMPLAINT_EVENT.toBytes(e), opened)).get();
         }
-        Map<String, String> flags = Map.of("bootstrap.servers", kafka.bootstrapServers(),
+        Map<String, String> flags = Map.of("bootstrap.servers", BROKER.bootstrapServers(),
                 StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString(),
                 StreamsConfig.APPLICATION_ID_CONFIG, "casewatch-it-restart",
                 AppConfig.POLICIES_FILE, policies.toString());
 
         List<Alert> alerts = new ArrayList<>();
-        try (KafkaConsumer<String, Alert> consumer = ItSupport.alertConsumer(kafka, "it-restart-alerts")) {
+        try (KafkaConsumer<String, Alert> consumer = ItSupport.alertConsumer(BROKER.kafka(), "it-restart-alerts")) {
             try (Pipeline first = Pipeline.start(AppConfig.load(null, Map.of(), flags), Clock.systemUTC())) {
                 pollUntil(consumer, alerts, a -> a.getKind() == AlertKind.FIRST_RESPONSE_BREACH, Duration.ofSeconds(60));
             }

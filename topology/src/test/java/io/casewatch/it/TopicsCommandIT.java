@@ -12,15 +12,13 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.config.ConfigResource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import picocli.CommandLine;
 
 import io.casewatch.Main;
 import io.casewatch.app.TopicProvisioner;
-import io.casewatch.broker.LocalKafka;
 import io.casewatch.topology.Topics;
 
 /**
@@ -30,23 +28,16 @@ import io.casewatch.topology.Topics;
  */
 class TopicsCommandIT {
     private static final Topics TOPICS = Topics.defaults();
-    private static LocalKafka kafka;
+    @RegisterExtension
+    static final RealBroker BROKER = RealBroker.bare();
 
-    @BeforeAll
-    static void startBroker() {
-        kafka = LocalKafka.start();
-    }
 
-    @AfterAll
-    static void stopBroker() {
-        kafka.close();
-    }
 
     @Test
     void createsChecksRepairsAndPrintsAcls() throws Exception {
         Path acls = Files.createTempFile("casewatch-acls-", ".sh");
         assertThat(topics("--partitions", "2", "--replication", "1", "--acls-out", acls.toString())).isZero();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", BROKER.bootstrapServers()))) {
             List<TopicProvisioner.TopicSpec> specs = TopicProvisioner.specs(TOPICS, 2, (short) 1, "-1");
             assertThat(admin.listTopics().names().get()).containsAll(specs.stream().map(TopicProvisioner.TopicSpec::name).toList());
             assertThat(TopicProvisioner.check(admin, specs)).isEmpty();
@@ -84,7 +75,7 @@ class TopicsCommandIT {
         String[] all = new String[args.length + 3];
         all[0] = "topics";
         all[1] = "--bootstrap-servers";
-        all[2] = kafka.bootstrapServers();
+        all[2] = BROKER.bootstrapServers();
         System.arraycopy(args, 0, all, 3, args.length);
         return new CommandLine(new Main()).execute(all);
     }
