@@ -28,9 +28,6 @@ import io.casewatch.loops.HoldingReplyClassifier;
 import io.casewatch.policy.PolicyFile;
 import io.casewatch.policy.PolicySet;
 import io.casewatch.topology.CasewatchTopology;
-import io.casewatch.topology.IntakeCounters;
-import io.casewatch.topology.PipelineMetrics;
-import io.casewatch.state.StoreKind;
 import io.casewatch.topology.Topics;
 
 /**
@@ -92,8 +89,16 @@ public final class Pipeline implements AutoCloseable {
         return new HttpSettings(cfg.get(AppConfig.HTTP_BIND, "127.0.0.1"), port, cfg.get(AppConfig.HTTP_ADVERTISED_HOST, null), token);
     }
 
-    /** The topology settings this configuration describes. */
+    /** The topology settings this configuration describes, over the topology's own defaults. */
     public static CasewatchTopology.Settings settings(AppConfig cfg) {
+        return settings(cfg, CasewatchTopology.Settings.Preset.TOPOLOGY);
+    }
+
+    /**
+     * The topology settings this configuration describes: the preset's values where the configuration is silent.
+     * Layers, lowest first: the topology's defaults, the preset, the configuration (file, environment, flags).
+     */
+    public static CasewatchTopology.Settings settings(AppConfig cfg, CasewatchTopology.Settings.Preset preset) {
         String policies = cfg.get(AppConfig.POLICIES_FILE, null);
         PolicySet set = policies == null ? PolicySet.presets() : PolicyFile.load(Path.of(policies));
         HoldingPhrases phrases = HoldingPhrases.shipped();
@@ -103,20 +108,22 @@ public final class Pipeline implements AutoCloseable {
         }
         HoldingReplyClassifier classifier = new HoldingReplyClassifier(phrases,
                 cfg.decimal(AppConfig.SIMILARITY, HoldingReplyClassifier.DEFAULT_SIMILARITY));
-        CasewatchTopology.Settings d = CasewatchTopology.Settings.defaults(Topics.named(cfg.topicNames()), set);
-        return new CasewatchTopology.Settings(d.topics(), set, classifier, cfg.duration(AppConfig.GRACE, d.grace()),
-                cfg.duration(AppConfig.PUNCTUATE, d.punctuateEvery()), cfg.duration(AppConfig.MAX_FUTURE, d.maxFuture()),
-                cfg.integer(AppConfig.MAX_TEXT, d.maxTextChars()), new IntakeCounters(), null, escalation(cfg, set),
-                new CasewatchTopology.StatsSettings(cfg.duration(AppConfig.STATS_GRACE, d.stats().grace()),
+        CasewatchTopology.Settings d = CasewatchTopology.Settings.builder(Topics.named(cfg.topicNames()), set, preset).build();
+        return d.toBuilder()
+                .classifier(classifier)
+                .grace(cfg.duration(AppConfig.GRACE, d.grace()))
+                .punctuateEvery(cfg.duration(AppConfig.PUNCTUATE, d.punctuateEvery()))
+                .maxFuture(cfg.duration(AppConfig.MAX_FUTURE, d.maxFuture()))
+                .maxTextChars(cfg.integer(AppConfig.MAX_TEXT, d.maxTextChars()))
+                .escalation(escalation(cfg, set))
+                .stats(new CasewatchTopology.StatsSettings(cfg.duration(AppConfig.STATS_GRACE, d.stats().grace()),
                         cfg.duration(AppConfig.STATS_LIVE, d.stats().liveEvery()),
-                        cfg.duration(AppConfig.STATS_WATERMARK_PACE, d.stats().watermarkPace())),
-                PipelineMetrics.NONE, StoreKind.DURABLE,
-                cfg.duration(AppConfig.ORPHAN_GRACE, d.orphanGrace()), cfg.duration(AppConfig.STATUS_INTERVAL, d.statusInterval()),
-                d.inputProgress());
+                        cfg.duration(AppConfig.STATS_WATERMARK_PACE, d.stats().watermarkPace())))
+                .orphanGrace(cfg.duration(AppConfig.ORPHAN_GRACE, d.orphanGrace()))
+                .statusInterval(cfg.duration(AppConfig.STATUS_INTERVAL, d.statusInterval()))
+                .build();
     }
 
-    /** Deadlines are looked for this often in stream time by {@code run} unless configured (topology default: 500 ms). */
-    public static final Duration RUN_PUNCTUATE = Duration.ofMillis(100);
     /** How long {@code run} waits for a broker to answer before it gives up with the reason (exit 1). */
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofMinutes(2);
     /** Unless configured, a quarter of the bounded RocksDB memory may be memtables ({@link BoundedRocksDb}). */
@@ -124,50 +131,17 @@ public final class Pipeline implements AutoCloseable {
     /** Heartbeat interval of {@code run} unless configured. */
     public static final Duration RUN_TICK = Duration.ofMillis(100);
 
-    /**
-     * What {@code run} (and {@code demo}) execute: {@link #settings} with the live defaults where the configuration
-     * is silent. Live, a deadline should reach the escalation topics within a second and an event's alert within a
-     * quarter of one (issue 9): deadlines are looked for every 100 ms of stream time, and watermarks to the
-     * statistics are paced by the wall clock. {@code replay} keeps the topology's defaults: its output must not
-     * change with the machine, nor with a new release's live tuning.
-     */
+    /** What {@code run} (and {@code demo}) execute ({@link CasewatchTopology.Settings.Preset#RUN}). */
     public static CasewatchTopology.Settings runSettings(AppConfig cfg) {
-        CasewatchTopology.Settings s = settings(cfg);
-        if (cfg.get(AppConfig.PUNCTUATE, null) == null) {
-            s = s.withPunctuateEvery(RUN_PUNCTUATE);
-        }
-        if (cfg.get(AppConfig.STATUS_INTERVAL, null) == null) {
-            s = s.withStatusInterval(CasewatchTopology.Settings.DEFAULT_RUN_STATUS_INTERVAL);
-        }
-        if (cfg.get(AppConfig.STATS_WATERMARK_PACE, null) == null) {
-            s = s.withStats(s.stats().withWatermarkPace(CasewatchTopology.StatsSettings.DEFAULT_RUN_WATERMARK_PACE));
-        }
-        return s;
+        return settings(cfg, CasewatchTopology.Settings.Preset.RUN);
     }
 
     /**
-     * {@code replay}'s status interval unless configured, in stream time: a case's status at most once per day of the
-     * history replayed, and its final one at the end. Replay is a backlog read at full speed; a status per change is
-     * what a dashboard watching live needs, not a report of months.
-     */
-    public static final Duration REPLAY_STATUS_INTERVAL = Duration.ofDays(1);
-    /** {@code replay}'s live merchant windows unless configured: once per day of stream time (final ones unchanged). */
-    public static final Duration REPLAY_STATS_LIVE = Duration.ofDays(1);
-
-    /**
-     * What {@code replay} executes: {@link #settings} with the replay defaults where the configuration is silent.
-     * Both are in stream time, so the output is still a function of the input file alone.
+     * What {@code replay} executes ({@link CasewatchTopology.Settings.Preset#REPLAY}): its output must not change with
+     * the machine, nor with a new release's live tuning.
      */
     public static CasewatchTopology.Settings replaySettings(AppConfig cfg) {
-        CasewatchTopology.Settings s = settings(cfg);
-        if (cfg.get(AppConfig.STATUS_INTERVAL, null) == null) {
-            s = s.withStatusInterval(REPLAY_STATUS_INTERVAL);
-        }
-        if (cfg.get(AppConfig.STATS_LIVE, null) == null) {
-            CasewatchTopology.StatsSettings st = s.stats();
-            s = s.withStats(new CasewatchTopology.StatsSettings(st.grace(), REPLAY_STATS_LIVE, st.watermarkPace()));
-        }
-        return s;
+        return settings(cfg, CasewatchTopology.Settings.Preset.REPLAY);
     }
 
     static io.casewatch.escalation.EscalationRules escalation(AppConfig cfg, PolicySet set) {

@@ -88,67 +88,227 @@ public final class CasewatchTopology {
             }
         }
 
-        /** Settings with the default orphan grace. */
-        public Settings(Topics topics, PolicySet policies, HoldingReplyClassifier classifier, Duration grace, Duration punctuateEvery,
-                Duration maxFuture, int maxTextChars, IntakeCounters counters, java.time.Clock clock, EscalationRules escalation,
-                StatsSettings stats, PipelineMetrics metrics, StoreKind stores) {
-            this(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats, metrics,
-                    stores, DEFAULT_ORPHAN_GRACE, Duration.ZERO, InputProgress.STREAM_TIME);
-        }
-
-        /** Settings with default merchant statistics, durable stores and no metrics. */
-        public Settings(Topics topics, PolicySet policies, HoldingReplyClassifier classifier, Duration grace, Duration punctuateEvery,
-                Duration maxFuture, int maxTextChars, IntakeCounters counters, java.time.Clock clock, EscalationRules escalation) {
-            this(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation,
-                    StatsSettings.DEFAULT, PipelineMetrics.NONE, StoreKind.DURABLE);
-        }
-
         public static Settings defaults(Topics topics, PolicySet policies) {
-            return new Settings(topics, policies, HoldingReplyClassifier.shipped(), Duration.ofMillis(500),
-                    Duration.ofMillis(500), Intake.Limits.DEFAULT.maxFuture(), Intake.Limits.DEFAULT.maxTextChars(), new IntakeCounters(),
-                    null, EscalationRules.DEFAULT);
+            return builder(topics, policies, Preset.TOPOLOGY).build();
+        }
+
+        /** Every setting at its default under {@code preset}; change what differs, then {@link Builder#build}. */
+        public static Builder builder(Topics topics, PolicySet policies, Preset preset) {
+            return new Builder(topics, policies).preset(preset);
+        }
+
+        public Builder toBuilder() {
+            return new Builder(this);
         }
 
         public Settings withMetrics(PipelineMetrics m) {
-            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats, m, stores, orphanGrace, statusInterval, inputProgress);
+            return toBuilder().metrics(m).build();
         }
 
         public Settings withGrace(Duration g) {
-            return new Settings(topics, policies, classifier, g, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats, metrics, stores, orphanGrace, statusInterval, inputProgress);
+            return toBuilder().grace(g).build();
         }
 
         public Settings withClock(java.time.Clock c) {
-            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, c, escalation, stats, metrics, stores, orphanGrace, statusInterval, inputProgress);
+            return toBuilder().clock(c).build();
         }
 
         public Settings withEscalation(EscalationRules e) {
-            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, e, stats, metrics, stores, orphanGrace, statusInterval, inputProgress);
+            return toBuilder().escalation(e).build();
         }
 
         public Settings withStats(StatsSettings st) {
-            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, st, metrics, stores, orphanGrace, statusInterval, inputProgress);
+            return toBuilder().stats(st).build();
         }
 
         public Settings withPunctuateEvery(Duration p) {
-            return new Settings(topics, policies, classifier, grace, p, maxFuture, maxTextChars, counters, clock, escalation, stats, metrics, stores, orphanGrace, statusInterval, inputProgress);
+            return toBuilder().punctuateEvery(p).build();
         }
 
         public Settings withStores(StoreKind k) {
-            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats, metrics, k, orphanGrace, statusInterval, inputProgress);
+            return toBuilder().stores(k).build();
         }
 
         /** Statuses coalesced per case over this interval (wall clock with a clock, stream time in replay); zero: every change. */
         public Settings withStatusInterval(Duration i) {
-            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats, metrics, stores, orphanGrace, i, inputProgress);
+            return toBuilder().statusInterval(i).build();
         }
 
         /** How deadlines learn that every input partition has moved past them ({@link InputProgress#STREAM_TIME}: they do not ask). */
         public Settings withInputProgress(InputProgress p) {
-            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats, metrics, stores, orphanGrace, statusInterval, p);
+            return toBuilder().inputProgress(p).build();
         }
 
         public Settings withOrphanGrace(Duration o) {
-            return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock, escalation, stats, metrics, stores, o, statusInterval, inputProgress);
+            return toBuilder().orphanGrace(o).build();
+        }
+
+        /**
+         * What {@code run} and {@code replay} change from the topology's own defaults. A configured value wins over
+         * the preset's (the configuration layers are in {@code AppConfig}).
+         */
+        public enum Preset {
+            /** The topology's own defaults, which the tests keep: a status for every change, deadlines looked for every 500 ms of stream time. */
+            TOPOLOGY,
+            /**
+             * {@code run} and {@code demo}: a deadline should reach the escalation topics within a second and an event's
+             * alert within a quarter of one (issue 9), so deadlines are looked for every 100 ms of stream time;
+             * statuses are coalesced per case over a second (SPEC section 6: "about a second"); watermarks to the
+             * statistics are paced by a second of wall clock.
+             */
+            RUN,
+            /**
+             * {@code replay}: in-memory stores without changelogs; a case's status at most once per day of the history
+             * replayed, and its final one at the end; live merchant windows once per day (final ones unchanged); all of
+             * it in stream time, so the output is a function of the input file alone.
+             */
+            REPLAY
+        }
+
+        /** Builds {@link Settings}; every default is written here, once. */
+        public static final class Builder {
+            private Topics topics;
+            private PolicySet policies;
+            private HoldingReplyClassifier classifier = HoldingReplyClassifier.shipped();
+            private Duration grace = Duration.ofMillis(500);
+            private Duration punctuateEvery = Duration.ofMillis(500);
+            private Duration maxFuture = Intake.Limits.DEFAULT.maxFuture();
+            private int maxTextChars = Intake.Limits.DEFAULT.maxTextChars();
+            private IntakeCounters counters = new IntakeCounters();
+            private java.time.Clock clock;
+            private EscalationRules escalation = EscalationRules.DEFAULT;
+            private StatsSettings stats = StatsSettings.DEFAULT;
+            private PipelineMetrics metrics = PipelineMetrics.NONE;
+            private StoreKind stores = StoreKind.DURABLE;
+            private Duration orphanGrace = DEFAULT_ORPHAN_GRACE;
+            private Duration statusInterval = Duration.ZERO;
+            private InputProgress inputProgress = InputProgress.STREAM_TIME;
+
+            private Builder(Topics topics, PolicySet policies) {
+                this.topics = topics;
+                this.policies = policies;
+            }
+
+            private Builder(Settings s) {
+                this(s.topics, s.policies);
+                classifier = s.classifier;
+                grace = s.grace;
+                punctuateEvery = s.punctuateEvery;
+                maxFuture = s.maxFuture;
+                maxTextChars = s.maxTextChars;
+                counters = s.counters;
+                clock = s.clock;
+                escalation = s.escalation;
+                stats = s.stats;
+                metrics = s.metrics;
+                stores = s.stores;
+                orphanGrace = s.orphanGrace;
+                statusInterval = s.statusInterval;
+                inputProgress = s.inputProgress;
+            }
+
+            private Builder preset(Preset preset) {
+                switch (preset) {
+                    case TOPOLOGY -> {
+                    }
+                    case RUN -> {
+                        punctuateEvery = Duration.ofMillis(100);
+                        statusInterval = DEFAULT_RUN_STATUS_INTERVAL;
+                        stats = stats.withWatermarkPace(StatsSettings.DEFAULT_RUN_WATERMARK_PACE);
+                    }
+                    case REPLAY -> {
+                        stores = StoreKind.IN_MEMORY;
+                        statusInterval = Duration.ofDays(1);
+                        stats = new StatsSettings(stats.grace(), Duration.ofDays(1), Duration.ZERO);
+                    }
+                }
+                return this;
+            }
+
+            public Builder topics(Topics v) {
+                topics = v;
+                return this;
+            }
+
+            public Builder policies(PolicySet v) {
+                policies = v;
+                return this;
+            }
+
+            public Builder classifier(HoldingReplyClassifier v) {
+                classifier = v;
+                return this;
+            }
+
+            public Builder grace(Duration v) {
+                grace = v;
+                return this;
+            }
+
+            public Builder punctuateEvery(Duration v) {
+                punctuateEvery = v;
+                return this;
+            }
+
+            public Builder maxFuture(Duration v) {
+                maxFuture = v;
+                return this;
+            }
+
+            public Builder maxTextChars(int v) {
+                maxTextChars = v;
+                return this;
+            }
+
+            public Builder counters(IntakeCounters v) {
+                counters = v;
+                return this;
+            }
+
+            public Builder clock(java.time.Clock v) {
+                clock = v;
+                return this;
+            }
+
+            public Builder escalation(EscalationRules v) {
+                escalation = v;
+                return this;
+            }
+
+            public Builder stats(StatsSettings v) {
+                stats = v;
+                return this;
+            }
+
+            public Builder metrics(PipelineMetrics v) {
+                metrics = v;
+                return this;
+            }
+
+            public Builder stores(StoreKind v) {
+                stores = v;
+                return this;
+            }
+
+            public Builder orphanGrace(Duration v) {
+                orphanGrace = v;
+                return this;
+            }
+
+            public Builder statusInterval(Duration v) {
+                statusInterval = v;
+                return this;
+            }
+
+            public Builder inputProgress(InputProgress v) {
+                inputProgress = v;
+                return this;
+            }
+
+            public Settings build() {
+                return new Settings(topics, policies, classifier, grace, punctuateEvery, maxFuture, maxTextChars, counters, clock,
+                        escalation, stats, metrics, stores, orphanGrace, statusInterval, inputProgress);
+            }
         }
     }
 

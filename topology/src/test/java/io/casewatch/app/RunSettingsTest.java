@@ -2,15 +2,21 @@ package io.casewatch.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.casewatch.escalation.EscalationRules;
+import io.casewatch.policy.PolicySet;
+import io.casewatch.state.StoreKind;
 import io.casewatch.topology.CasewatchTopology;
+import io.casewatch.topology.PipelineMetrics;
+import io.casewatch.topology.Topics;
 
-/** `run` tunes for live latency where the configuration is silent; `replay` keeps the topology's defaults. */
+/** `run` tunes for live latency and `replay` for a report where the configuration is silent; the tests keep the topology's defaults. */
 class RunSettingsTest {
 
     private static AppConfig config(Map<String, String> flags) {
@@ -36,5 +42,45 @@ class RunSettingsTest {
         CasewatchTopology.Settings s = Pipeline.runSettings(config(Map.of(AppConfig.PUNCTUATE, "PT2S", AppConfig.STATS_WATERMARK_PACE, "PT0S")));
         assertThat(s.punctuateEvery()).isEqualTo(Duration.ofSeconds(2));
         assertThat(s.stats().watermarkPace()).isZero();
+    }
+
+    @Test
+    void replayKeepsAStatusAndLiveWindowsPerDayInMemoryUnlessConfigured() {
+        CasewatchTopology.Settings s = Pipeline.replaySettings(config(Map.of()));
+        assertThat(s.statusInterval()).isEqualTo(Duration.ofDays(1));
+        assertThat(s.stats().liveEvery()).isEqualTo(Duration.ofDays(1));
+        assertThat(s.stores()).isEqualTo(StoreKind.IN_MEMORY);
+        assertThat(s.punctuateEvery()).isEqualTo(Duration.ofMillis(500));
+
+        CasewatchTopology.Settings configured = Pipeline.replaySettings(config(Map.of(AppConfig.STATUS_INTERVAL, "PT0S")));
+        assertThat(configured.statusInterval()).isZero();
+    }
+
+    @Test
+    void aCopyThroughTheBuilderKeepsEverySetting() {
+        CasewatchTopology.Settings s = CasewatchTopology.Settings.builder(Topics.defaults(), PolicySet.presets(), CasewatchTopology.Settings.Preset.RUN)
+                .grace(Duration.ofSeconds(3)).maxFuture(Duration.ofHours(2)).maxTextChars(99).clock(Clock.systemUTC())
+                .escalation(EscalationRules.DEFAULT.withAckEscalation(false)).stores(StoreKind.IN_MEMORY).orphanGrace(Duration.ofMinutes(7))
+                .metrics(new PipelineMetrics() {
+                    @Override
+                    public void alertPublished(io.casewatch.schema.Alert alert) {
+                    }
+
+                    @Override
+                    public void holdingReplies(int count) {
+                    }
+
+                    @Override
+                    public void punctuation(long nanos) {
+                    }
+
+                    @Override
+                    public CaseGauges caseGauges(String taskId) {
+                        return CaseGauges.NONE;
+                    }
+                })
+                .build();
+        assertThat(s.toBuilder().build()).isEqualTo(s);
+        assertThat(s.withGrace(Duration.ofSeconds(4))).isEqualTo(s.toBuilder().grace(Duration.ofSeconds(4)).build()).isNotEqualTo(s);
     }
 }
