@@ -18,6 +18,7 @@ import io.casewatch.app.StrimziCommand;
 import io.casewatch.app.TopicsCommand;
 import io.casewatch.policy.PolicyFile;
 import io.casewatch.replay.imports.MappingException;
+import io.casewatch.stats.SketchRuntime;
 
 /** The casewatch command line: {@code run}, {@code demo}, {@code replay}, {@code compare}, {@code report}, {@code generate}, {@code import-csv}, {@code topics}, {@code notify}, {@code probe}, {@code strimzi}. */
 @Command(name = "casewatch", mixinStandardHelpOptions = true, version = "casewatch 0.1.0",
@@ -60,7 +61,8 @@ public final class Main implements Runnable {
                     cmd.getErr().flush();
                     return USAGE_ERROR;
                 }
-                if (t instanceof PipelineFailure || t instanceof java.io.UncheckedIOException && t.getMessage().startsWith("cannot bind")) {
+                if (t instanceof PipelineFailure || t instanceof SketchRuntime.UnsupportedJava
+                        || t instanceof java.io.UncheckedIOException && t.getMessage().startsWith("cannot bind")) {
                     cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + t.getMessage());
                     cmd.getErr().flush();
                     return RUN_FAILURE;

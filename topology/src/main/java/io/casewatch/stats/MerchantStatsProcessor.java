@@ -68,6 +68,7 @@ public final class MerchantStatsProcessor implements Processor<String, MerchantF
 
     public static ProcessorSupplier<String, MerchantFact, String, MerchantStats> supplier(Duration grace, Duration liveEvery, Counters counters,
             StoreKind stores) {
+        SketchRuntime.requireUsable();
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, MerchantFact, String, MerchantStats> get() {
