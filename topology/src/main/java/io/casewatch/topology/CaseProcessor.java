@@ -20,7 +20,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 
 import io.casewatch.cases.CaseEngine;
-import io.casewatch.cases.CaseInput;
 import io.casewatch.cases.InvalidEventException;
 import io.casewatch.compliance.ComplianceRecords;
 import io.casewatch.schema.Alert;
@@ -49,7 +48,7 @@ import io.casewatch.stats.CaseFacts;
  * casewatch's own tick records move forward when no traffic arrives (docs/time.md); a deadline fires once stream
  * time passes it by the lateness grace, so events that arrive slightly out of order are still counted.
  */
-final class CaseProcessor implements Processor<String, Object, Object, Object> {
+final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Object> {
 
     private static final String POLICY_EPOCH = "policy-epoch";
     /** case-meta: the change sequence number up to which every changed case's status has been emitted. */
@@ -113,10 +112,6 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
     private record PendingStatus(CaseStatus status, long timestamp) {
     }
 
-    /** Tells the escalation gate how far deadlines have fired, so that its windows close on the same time. */
-    record GateTime(long at) {
-    }
-
     private final InputProgress progress;
     /** The task's input topics: complaints, contacts, acks (their partition of this task's number). */
     private final String[] inputTopics;
@@ -148,12 +143,12 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
         this.counters = counters;
     }
 
-    static ProcessorSupplier<String, Object, Object, Object> supplier(CaseEngine engine, Duration grace, Duration punctuateEvery,
+    static ProcessorSupplier<String, CaseTaskInput, Object, Object> supplier(CaseEngine engine, Duration grace, Duration punctuateEvery,
             Sinks sinks, IntakeCounters counters, PipelineMetrics metrics, StoreKind stores, Duration orphanGrace, Duration watermarkPace,
             Duration statusInterval, boolean statusOnWallClock, InputProgress progress, String[] inputTopics) {
         return new ProcessorSupplier<>() {
             @Override
-            public Processor<String, Object, Object, Object> get() {
+            public Processor<String, CaseTaskInput, Object, Object> get() {
                 return new CaseProcessor(engine, grace, punctuateEvery, sinks, counters, metrics, orphanGrace, stores.decodedCases(),
                         watermarkPace, statusInterval, statusOnWallClock, progress, inputTopics);
             }
@@ -232,14 +227,6 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
     }
 
     /** The latest status of every case changed since the last time, one each, in the transaction that commits next. */
-    /** What the intake forwards for a tick marked {@link Intake#END_OF_INPUT_HEADER}. */
-    static final Object END_OF_INPUT = new Object() {
-        @Override
-        public String toString() {
-            return "end of input";
-        }
-    };
-
     private void emitPendingStatuses() {
         if (pendingStatus.isEmpty()) {
             return;
@@ -267,12 +254,12 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
     }
 
     @Override
-    public void process(org.apache.kafka.streams.processor.api.Record<String, Object> record) {
+    public void process(org.apache.kafka.streams.processor.api.Record<String, CaseTaskInput> record) {
         if (record.value() instanceof Heartbeat h) {
             onHeartbeat(h);
             return;
         }
-        if (record.value() == END_OF_INPUT) {
+        if (record.value() == CaseTaskInput.EndOfInput.INSTANCE) {
             emitPendingStatuses();
             return;
         }
@@ -431,7 +418,7 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
             }
         }
         sendWatermark(now);
-        context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(null, new GateTime(now), Math.max(0L, now)),
+        context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(null, new GateInput.Time(now), Math.max(0L, now)),
                 sinks.gate());
     }
 
@@ -588,7 +575,7 @@ final class CaseProcessor implements Processor<String, Object, Object, Object> {
 
     private void emit(List<Alert> alerts) {
         for (Alert a : alerts) {
-            context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(a.getCaseId(), a,
+            context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(a.getCaseId(), new GateInput.Raised(a),
                     a.getDetectedAt().toEpochMilli()), sinks.gate());
         }
     }

@@ -28,7 +28,6 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 
 import io.casewatch.cases.CaseEngine;
-import io.casewatch.cases.CaseInput;
 import io.casewatch.escalation.EscalationRules;
 import io.casewatch.loops.HoldingReplyClassifier;
 import io.casewatch.policy.PolicySet;

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
-import io.casewatch.cases.CaseInput;
 import io.casewatch.cases.InvalidEventException;
 
 /**

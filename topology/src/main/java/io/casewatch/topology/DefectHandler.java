@@ -9,7 +9,6 @@ import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
 
-import io.casewatch.cases.CaseInput;
 import io.casewatch.cases.InvalidEventException.Reason;
 
 /**

@@ -36,7 +36,7 @@ import io.casewatch.state.StoreKind;
  * in replay. Folding counts per merchant within this task: with P input partitions a storm yields at most P
  * summaries per window (docs/decisions.md).
  */
-final class EscalationGate implements Processor<String, Object, Object, Object> {
+final class EscalationGate implements Processor<String, GateInput, Object, Object> {
 
     /** Alerts raised per storm window, merchant and level ({@link StormCounts}). */
 
@@ -55,11 +55,11 @@ final class EscalationGate implements Processor<String, Object, Object, Object> 
         this.sinks = sinks;
     }
 
-    static ProcessorSupplier<String, Object, Object, Object> supplier(EscalationRules rules, CaseProcessor.Sinks sinks,
+    static ProcessorSupplier<String, GateInput, Object, Object> supplier(EscalationRules rules, CaseProcessor.Sinks sinks,
             PipelineMetrics metrics, StoreKind stores) {
         return new ProcessorSupplier<>() {
             @Override
-            public Processor<String, Object, Object, Object> get() {
+            public Processor<String, GateInput, Object, Object> get() {
                 return new EscalationGate(rules, sinks, metrics);
             }
 
@@ -98,12 +98,12 @@ final class EscalationGate implements Processor<String, Object, Object, Object> 
     }
 
     @Override
-    public void process(org.apache.kafka.streams.processor.api.Record<String, Object> record) {
-        if (record.value() instanceof CaseProcessor.GateTime t) {
+    public void process(org.apache.kafka.streams.processor.api.Record<String, GateInput> record) {
+        if (record.value() instanceof GateInput.Time t) {
             onTime(t.at());
             return;
         }
-        Alert a = (Alert) record.value();
+        Alert a = ((GateInput.Raised) record.value()).alert();
         if (a.getStatus() == AlertStatus.CLOSED) {
             Long heldUntil = heldIndex.get(a.getAlertId());
             if (heldUntil != null) {

@@ -17,7 +17,7 @@ import java.util.Map;
  *
  * @param endOffsets by topic name; empty for a heartbeat of an older ticker, which proves nothing
  */
-public record Heartbeat(long at, Map<String, Long> endOffsets) {
+public record Heartbeat(long at, Map<String, Long> endOffsets) implements CaseTaskInput {
 
     private static final byte VERSION = 1;
     /**

@@ -9,7 +9,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
-import io.casewatch.cases.CaseInput;
 import io.casewatch.cases.InvalidEventException;
 import io.casewatch.cases.InvalidEventException.Reason;
 import io.casewatch.schema.ComplaintEvent;
@@ -65,7 +64,7 @@ final class Intake implements Processor<byte[], byte[], Object, Object> {
         if (kind == null || record.headers().lastHeader(TICK_HEADER) != null) {
             counters.tick();
             if (record.headers().lastHeader(Heartbeat.END_OF_INPUT_HEADER) != null) {
-                context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(null, CaseProcessor.END_OF_INPUT,
+                context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(null, CaseTaskInput.EndOfInput.INSTANCE,
                         record.timestamp()), caseProcessor);
                 return;
             }

@@ -12,7 +12,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 
-import io.casewatch.cases.CaseInput;
 import io.casewatch.cases.InvalidEventException.Reason;
 import io.casewatch.schema.internal.PendingHeader;
 import io.casewatch.schema.internal.PendingInputs;

@@ -18,7 +18,6 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.junit.jupiter.api.Test;
 
 import io.casewatch.cases.CaseEngine;
-import io.casewatch.cases.CaseInput;
 import io.casewatch.escalation.EscalationRules;
 import io.casewatch.loops.HoldingReplyClassifier;
 import io.casewatch.policy.PolicySet;
@@ -38,7 +37,7 @@ class CaseProcessorRestartTest {
     private static final Duration GRACE = Duration.ofMillis(500);
     private static final CaseProcessor.Sinks SINKS = new CaseProcessor.Sinks("gate", "l1", "l2", "l3", "status", "dlq", "facts", "compliance");
 
-    private final ProcessorSupplier<String, Object, Object, Object> supplier = CaseProcessor.supplier(
+    private final ProcessorSupplier<String, CaseTaskInput, Object, Object> supplier = CaseProcessor.supplier(
             new CaseEngine(PolicySet.presets(), HoldingReplyClassifier.shipped(), EscalationRules.DEFAULT), GRACE, Duration.ofMillis(500),
             SINKS, new IntakeCounters(), PipelineMetrics.NONE, StoreKind.IN_MEMORY, Duration.ofHours(1), Duration.ZERO,
             Duration.ofSeconds(1), true, InputProgress.STREAM_TIME, new String[] {"complaints", "contacts", "acks"});
@@ -62,13 +61,13 @@ class CaseProcessorRestartTest {
         return context;
     }
 
-    private Processor<String, Object, Object, Object> init(MockProcessorContext<Object, Object> context) {
-        Processor<String, Object, Object, Object> p = supplier.get();
+    private Processor<String, CaseTaskInput, Object, Object> init(MockProcessorContext<Object, Object> context) {
+        Processor<String, CaseTaskInput, Object, Object> p = supplier.get();
         p.init(context);
         return p;
     }
 
-    private void process(Processor<String, Object, Object, Object> p, MockProcessorContext<Object, Object> context,
+    private void process(Processor<String, CaseTaskInput, Object, Object> p, MockProcessorContext<Object, Object> context,
             org.apache.avro.specific.SpecificRecord event, CaseInput.Kind kind, String caseId, String eventId, Instant at) {
         context.setCurrentStreamTimeMs(at.toEpochMilli());
         CaseInput in = new CaseInput(kind, event, eventId, at.toEpochMilli(),
@@ -76,7 +75,7 @@ class CaseProcessorRestartTest {
         p.process(new Record<>(caseId, in, at.toEpochMilli()));
     }
 
-    private void feed(Processor<String, Object, Object, Object> p, MockProcessorContext<Object, Object> context) {
+    private void feed(Processor<String, CaseTaskInput, Object, Object> p, MockProcessorContext<Object, Object> context) {
         var opened = Events.opened("c-1", T0, "GB");
         process(p, context, opened, CaseInput.Kind.COMPLAINT, "c-1", opened.getEventId(), T0);
         var inbound = Events.inbound("c-1", T0.plus(Duration.ofMinutes(5)));
@@ -93,7 +92,7 @@ class CaseProcessorRestartTest {
 
     private static List<Object> forwardedTo(MockProcessorContext<Object, Object> context, String child) {
         return context.forwarded().stream().filter(f -> child.equals(f.childName().orElse(null))).map(f -> (Object) f.record().value())
-                .filter(v -> !(v instanceof CaseProcessor.GateTime)).toList();
+                .filter(v -> !(v instanceof GateInput.Time)).map(v -> v instanceof GateInput.Raised r ? r.alert() : v).toList();
     }
 
     @Test

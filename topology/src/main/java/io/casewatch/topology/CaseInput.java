@@ -1,4 +1,4 @@
-package io.casewatch.cases;
+package io.casewatch.topology;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.Headers;
@@ -8,7 +8,8 @@ import org.apache.kafka.common.header.Headers;
  * later failure can still dead-letter the exact bytes that came in. {@code textTruncated}: the contact's text was
  * longer than the limit and the event holds only its head.
  */
-public record CaseInput(Kind kind, SpecificRecord event, String eventId, long occurredAt, Source source, boolean textTruncated) {
+public record CaseInput(Kind kind, SpecificRecord event, String eventId, long occurredAt, Source source, boolean textTruncated)
+        implements CaseTaskInput {
 
     public CaseInput(Kind kind, SpecificRecord event, String eventId, long occurredAt, Source source) {
         this(kind, event, eventId, occurredAt, source, false);
