@@ -1,5 +1,8 @@
 package io.casewatch;
 
+import java.io.UncheckedIOException;
+
+import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -62,7 +65,7 @@ public final class Main implements Runnable {
                     return USAGE_ERROR;
                 }
                 if (t instanceof PipelineFailure || t instanceof SketchRuntime.UnsupportedJava
-                        || t instanceof java.io.UncheckedIOException && t.getMessage().startsWith("cannot bind")) {
+                        || t instanceof UncheckedIOException && t.getMessage().startsWith("cannot bind")) {
                     cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + t.getMessage());
                     cmd.getErr().flush();
                     return RUN_FAILURE;
@@ -76,7 +79,7 @@ public final class Main implements Runnable {
     /** Errors whose message names what a person got wrong, and nothing a stack trace would add. */
     static boolean isUsageError(Throwable t) {
         return t instanceof AppConfig.ConfigException || t instanceof PolicyFile.PolicyException || t instanceof MappingException
-                || t instanceof org.apache.kafka.common.config.ConfigException || t instanceof CommandLine.ParameterException;
+                || t instanceof ConfigException || t instanceof CommandLine.ParameterException;
     }
 
     @Override

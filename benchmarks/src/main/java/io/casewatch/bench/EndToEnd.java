@@ -195,10 +195,10 @@ public final class EndToEnd {
                 byte[] value;
                 String topic;
                 if (e.event() instanceof ComplaintEvent c) {
-                    value = io.casewatch.schema.serde.Serdes.COMPLAINT_EVENT.toBytes(c);
+                    value = io.casewatch.schema.serde.RecordSerdes.COMPLAINT_EVENT.toBytes(c);
                     topic = topics.complaints().name();
                 } else {
-                    value = io.casewatch.schema.serde.Serdes.CONTACT_EVENT.toBytes((ContactEvent) e.event());
+                    value = io.casewatch.schema.serde.RecordSerdes.CONTACT_EVENT.toBytes((ContactEvent) e.event());
                     topic = topics.contacts().name();
                 }
                 String caseId = e.event() instanceof ComplaintEvent c ? c.getCaseId() : ((ContactEvent) e.event()).getCaseId();
@@ -273,7 +273,7 @@ public final class EndToEnd {
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         long[] n = new long[2];
-        try (KafkaConsumer<String, Alert> c = new KafkaConsumer<>(p, new StringDeserializer(), io.casewatch.schema.serde.Serdes.ALERT.deserializer())) {
+        try (KafkaConsumer<String, Alert> c = new KafkaConsumer<>(p, new StringDeserializer(), io.casewatch.schema.serde.RecordSerdes.ALERT.deserializer())) {
             c.assign(from.keySet());
             from.forEach(c::seek);
             while (from.keySet().stream().anyMatch(tp -> c.position(tp) < to.get(tp))) {

@@ -15,7 +15,7 @@ import org.openjdk.jmh.annotations.State;
 import io.casewatch.schema.ComplaintEvent;
 import io.casewatch.schema.internal.CaseData;
 import io.casewatch.schema.serde.AvroSerde;
-import io.casewatch.schema.serde.Serdes;
+import io.casewatch.schema.serde.RecordSerdes;
 import io.casewatch.sla.BusinessCalendar;
 import io.casewatch.sla.Budget;
 import io.casewatch.sla.Calendars;
@@ -46,7 +46,7 @@ public class HotPathBenchmark {
     public void setUp() {
         Workload w = Workload.generate(Workload.Shape.of(50, 5, Instant.parse("2026-01-05T00:00:00Z"), java.time.Duration.ofDays(30), 3));
         event = (ComplaintEvent) w.events().stream().filter(e -> e.event() instanceof ComplaintEvent).findFirst().orElseThrow().event();
-        eventBytes = Serdes.COMPLAINT_EVENT.toBytes(event);
+        eventBytes = RecordSerdes.COMPLAINT_EVENT.toBytes(event);
         // A case as the engine leaves it after a handful of events (fingerprints, seen ids, alerts, steps).
         io.casewatch.cases.CaseEngine engine = new io.casewatch.cases.CaseEngine(io.casewatch.policy.PolicySet.presets(),
                 io.casewatch.loops.HoldingReplyClassifier.shipped(), io.casewatch.escalation.EscalationRules.DEFAULT);
@@ -70,12 +70,12 @@ public class HotPathBenchmark {
 
     @Benchmark
     public byte[] encodeEvent() {
-        return Serdes.COMPLAINT_EVENT.toBytes(event);
+        return RecordSerdes.COMPLAINT_EVENT.toBytes(event);
     }
 
     @Benchmark
     public ComplaintEvent decodeEvent() {
-        return Serdes.COMPLAINT_EVENT.fromBytes(eventBytes);
+        return RecordSerdes.COMPLAINT_EVENT.fromBytes(eventBytes);
     }
 
     @Benchmark

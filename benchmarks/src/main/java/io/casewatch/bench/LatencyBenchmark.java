@@ -41,7 +41,7 @@ import io.casewatch.schema.ComplaintEvent;
 import io.casewatch.schema.ComplaintEventType;
 import io.casewatch.schema.ContactEvent;
 import io.casewatch.schema.Direction;
-import io.casewatch.schema.serde.Serdes;
+import io.casewatch.schema.serde.RecordSerdes;
 import io.casewatch.topology.Topics;
 
 /**
@@ -218,11 +218,11 @@ public final class LatencyBenchmark {
     private static void send(KafkaProducer<byte[], byte[]> producer, Topics topics, Object e) {
         if (e instanceof ComplaintEvent c) {
             producer.send(new ProducerRecord<>(topics.complaints().name(), null, c.getOccurredAt().toEpochMilli(),
-                    c.getCaseId().getBytes(StandardCharsets.UTF_8), Serdes.COMPLAINT_EVENT.toBytes(c)));
+                    c.getCaseId().getBytes(StandardCharsets.UTF_8), RecordSerdes.COMPLAINT_EVENT.toBytes(c)));
         } else {
             ContactEvent c = (ContactEvent) e;
             producer.send(new ProducerRecord<>(topics.contacts().name(), null, c.getOccurredAt().toEpochMilli(),
-                    c.getCaseId().getBytes(StandardCharsets.UTF_8), Serdes.CONTACT_EVENT.toBytes(c)));
+                    c.getCaseId().getBytes(StandardCharsets.UTF_8), RecordSerdes.CONTACT_EVENT.toBytes(c)));
         }
     }
 
@@ -231,7 +231,7 @@ public final class LatencyBenchmark {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<String, Alert> c = new KafkaConsumer<>(p, new StringDeserializer(), Serdes.ALERT.deserializer())) {
+        try (KafkaConsumer<String, Alert> c = new KafkaConsumer<>(p, new StringDeserializer(), RecordSerdes.ALERT.deserializer())) {
             // Assigned, not subscribed: a group join would hold the first alerts back for seconds and time the reader.
             List<org.apache.kafka.common.TopicPartition> parts = new ArrayList<>();
             for (String t : List.of(topics.l1().name(), topics.l2().name(), topics.l3().name())) {

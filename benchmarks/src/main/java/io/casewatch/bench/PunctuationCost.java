@@ -54,7 +54,7 @@ public final class PunctuationCost {
                 Instant at = t0.plusMillis(i); // all opened within minutes: the first deadline is 18 hours away
                 ComplaintEvent e = ComplaintEvent.newBuilder().setEventId("e" + i).setCaseId("c" + i).setMerchantId("m" + (i % 200))
                         .setOccurredAt(at).setType(ComplaintEventType.OPENED).build();
-                complaints.pipeInput(new TestRecord<>(e.getCaseId(), io.casewatch.schema.serde.Serdes.COMPLAINT_EVENT.toBytes(e), at));
+                complaints.pipeInput(new TestRecord<>(e.getCaseId(), io.casewatch.schema.serde.RecordSerdes.COMPLAINT_EVENT.toBytes(e), at));
             }
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
             RecordHeaders h = new RecordHeaders();

@@ -33,7 +33,7 @@ import io.casewatch.schema.ComplaintEvent;
 import io.casewatch.schema.ComplaintEventType;
 import io.casewatch.schema.ContactEvent;
 import io.casewatch.schema.Direction;
-import io.casewatch.schema.serde.Serdes;
+import io.casewatch.schema.serde.RecordSerdes;
 
 /**
  * The peer end to end on a real broker: handmade cases whose breaches are known, encoded with casewatch's AvroSerde,
@@ -167,7 +167,7 @@ class FlinkPeerJobIT {
         String eventId = type == ComplaintEventType.OPENED ? caseId + "-opened" : caseId + "-" + seq++;
         ComplaintEvent e = ComplaintEvent.newBuilder().setEventId(eventId).setCaseId(caseId).setMerchantId(merchant)
                 .setOccurredAt(at).setType(type).build();
-        records.add(new ProducerRecord<>(COMPLAINTS, null, at.toEpochMilli(), caseId, Serdes.COMPLAINT_EVENT.toBytes(e)));
+        records.add(new ProducerRecord<>(COMPLAINTS, null, at.toEpochMilli(), caseId, RecordSerdes.COMPLAINT_EVENT.toBytes(e)));
     }
 
     private void reply(String caseId, Instant at, Actor actor) {
@@ -181,6 +181,6 @@ class FlinkPeerJobIT {
     private void contact(String caseId, Instant at, Direction direction, Actor actor) {
         ContactEvent e = ContactEvent.newBuilder().setEventId(caseId + "-" + seq++).setCaseId(caseId).setOccurredAt(at)
                 .setDirection(direction).setActor(actor).setChannel(Channel.CHAT).setText("text").build();
-        records.add(new ProducerRecord<>(CONTACTS, null, at.toEpochMilli(), caseId, Serdes.CONTACT_EVENT.toBytes(e)));
+        records.add(new ProducerRecord<>(CONTACTS, null, at.toEpochMilli(), caseId, RecordSerdes.CONTACT_EVENT.toBytes(e)));
     }
 }

@@ -8,7 +8,7 @@ import java.time.Instant;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
-import io.casewatch.schema.serde.Serdes;
+import io.casewatch.schema.serde.RecordSerdes;
 
 class SerdeRoundTripTest {
 
@@ -20,28 +20,28 @@ class SerdeRoundTripTest {
 
     @Test
     void complaintEventRoundTripsThroughSingleObjectEncoding() {
-        byte[] bytes = Serdes.COMPLAINT_EVENT.toBytes(event());
+        byte[] bytes = RecordSerdes.COMPLAINT_EVENT.toBytes(event());
         assertThat(bytes[0]).isEqualTo((byte) 0xC3);
-        assertThat(Serdes.COMPLAINT_EVENT.fromBytes(bytes)).isEqualTo(event());
+        assertThat(RecordSerdes.COMPLAINT_EVENT.fromBytes(bytes)).isEqualTo(event());
     }
 
     @Test
     void truncatedRecordIsASerializationErrorNotACrash() {
-        byte[] bytes = Serdes.COMPLAINT_EVENT.toBytes(event());
+        byte[] bytes = RecordSerdes.COMPLAINT_EVENT.toBytes(event());
         byte[] cut = java.util.Arrays.copyOf(bytes, bytes.length / 2);
-        assertThatThrownBy(() -> Serdes.COMPLAINT_EVENT.fromBytes(cut)).isInstanceOf(SerializationException.class);
+        assertThatThrownBy(() -> RecordSerdes.COMPLAINT_EVENT.fromBytes(cut)).isInstanceOf(SerializationException.class);
     }
 
     @Test
     void aRecordOfAnotherSchemaIsRejectedWithItsReason() {
-        byte[] ack = Serdes.ESCALATION_ACK.toBytes(EscalationAck.newBuilder().setEventId("a").setCaseId("c").setAlertId("x")
+        byte[] ack = RecordSerdes.ESCALATION_ACK.toBytes(EscalationAck.newBuilder().setEventId("a").setCaseId("c").setAlertId("x")
                 .setLevel(Level.L1).setOccurredAt(Instant.EPOCH).build());
-        assertThatThrownBy(() -> Serdes.COMPLAINT_EVENT.fromBytes(ack)).isInstanceOf(SerializationException.class)
+        assertThatThrownBy(() -> RecordSerdes.COMPLAINT_EVENT.fromBytes(ack)).isInstanceOf(SerializationException.class)
                 .hasMessageContaining("ComplaintEvent");
     }
 
     @Test
     void emptyValueIsRejected() {
-        assertThatThrownBy(() -> Serdes.COMPLAINT_EVENT.fromBytes(new byte[0])).hasMessageContaining("empty");
+        assertThatThrownBy(() -> RecordSerdes.COMPLAINT_EVENT.fromBytes(new byte[0])).hasMessageContaining("empty");
     }
 }

@@ -11,11 +11,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.streams.StreamsConfig;
+
+import io.casewatch.topology.Topics;
 
 /**
  * Layered configuration: a properties file, then environment variables, then command-line flags, each layer
@@ -77,7 +82,7 @@ public final class AppConfig {
             StreamsConfig.GLOBAL_CONSUMER_PREFIX, StreamsConfig.CONSUMER_PREFIX, StreamsConfig.PRODUCER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX,
             StreamsConfig.TOPIC_PREFIX);
 
-    private static final String CONFIG_PROVIDER_PREFIX = org.apache.kafka.common.config.AbstractConfig.CONFIG_PROVIDERS_CONFIG + ".";
+    private static final String CONFIG_PROVIDER_PREFIX = AbstractConfig.CONFIG_PROVIDERS_CONFIG + ".";
 
     private final Map<String, String> values;
 
@@ -156,18 +161,18 @@ public final class AppConfig {
                 || name.endsWith("_PORT") && value != null && SERVICE_LINK_VALUE.matcher(value).matches();
     }
 
-    private static final java.util.regex.Pattern SERVICE_LINK_NAME = java.util.regex.Pattern.compile(
+    private static final Pattern SERVICE_LINK_NAME = Pattern.compile(
             "[A-Z0-9_]+_(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?|PORT_[0-9]+_(TCP|UDP|SCTP)(_PROTO|_PORT|_ADDR)?)");
-    private static final java.util.regex.Pattern SERVICE_LINK_VALUE = java.util.regex.Pattern.compile("(tcp|udp|sctp)://\\S+:[0-9]+");
+    private static final Pattern SERVICE_LINK_VALUE = Pattern.compile("(tcp|udp|sctp)://\\S+:[0-9]+");
 
     static void validateKey(String k) {
         if (k.startsWith("casewatch.")) {
-            if (CASEWATCH_KEYS.contains(k) || k.startsWith(TOPIC_PREFIX) && io.casewatch.topology.Topics.DEFAULT_NAMES
+            if (CASEWATCH_KEYS.contains(k) || k.startsWith(TOPIC_PREFIX) && Topics.DEFAULT_NAMES
                     .containsKey(k.substring(TOPIC_PREFIX.length()))) {
                 return;
             }
-            throw new ConfigException("unknown casewatch key '" + k + "'; known: " + new java.util.TreeSet<>(CASEWATCH_KEYS)
-                    + " and " + TOPIC_PREFIX + "<" + String.join("|", new java.util.TreeSet<>(io.casewatch.topology.Topics.DEFAULT_NAMES.keySet())) + ">");
+            throw new ConfigException("unknown casewatch key '" + k + "'; known: " + new TreeSet<>(CASEWATCH_KEYS)
+                    + " and " + TOPIC_PREFIX + "<" + String.join("|", new TreeSet<>(Topics.DEFAULT_NAMES.keySet())) + ">");
         }
         if (k.startsWith(CONFIG_PROVIDER_PREFIX)) {
             // Kafka's config providers (config.providers.<alias>.class, .param.<name>): how secrets are read from

@@ -1,5 +1,6 @@
 package io.casewatch.app;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -78,7 +79,7 @@ public final class CompareCommand implements Callable<Integer> {
         return 0;
     }
 
-    private CasewatchTopology.Settings settings(String policies) throws java.io.IOException {
+    private CasewatchTopology.Settings settings(String policies) throws IOException {
         Map<String, String> flags = config.flags();
         if (!policies.equals("presets")) {
             Path p = Path.of(policies);

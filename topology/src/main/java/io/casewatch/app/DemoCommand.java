@@ -1,21 +1,27 @@
 package io.casewatch.app;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -26,6 +32,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -37,8 +44,11 @@ import io.casewatch.schema.Alert;
 import io.casewatch.schema.AlertStatus;
 import io.casewatch.schema.ComplaintEvent;
 import io.casewatch.schema.ContactEvent;
+import io.casewatch.schema.EscalationAck;
 import io.casewatch.schema.Level;
-import io.casewatch.schema.serde.Serdes;
+import io.casewatch.schema.MerchantStats;
+import io.casewatch.schema.WindowKind;
+import io.casewatch.schema.serde.RecordSerdes;
 import io.casewatch.topology.Topics;
 
 /**
@@ -77,7 +87,7 @@ public final class DemoCommand implements Callable<Integer> {
     // (Avro's, through the schema types) create slf4j loggers, which would fix the log target before call() sets it.
     private SimulatedTeams teams;
     /** Acks the teams will send, by simulated time. */
-    private java.util.concurrent.PriorityBlockingQueue<io.casewatch.schema.EscalationAck> pendingAcks;
+    private PriorityBlockingQueue<EscalationAck> pendingAcks;
     private Map<String, Alert> awaitingAck;
 
     @Override
@@ -87,9 +97,9 @@ public final class DemoCommand implements Callable<Integer> {
         // configuration once, when the first logger is created.
         System.setProperty("org.slf4j.simpleLogger.logFile", log.toString());
         teams = new SimulatedTeams(42);
-        pendingAcks = new java.util.concurrent.PriorityBlockingQueue<>(64,
-                Comparator.comparing(io.casewatch.schema.EscalationAck::getOccurredAt).thenComparing(io.casewatch.schema.EscalationAck::getAlertId));
-        awaitingAck = new java.util.concurrent.ConcurrentHashMap<>();
+        pendingAcks = new PriorityBlockingQueue<>(64,
+                Comparator.comparing(EscalationAck::getOccurredAt).thenComparing(EscalationAck::getAlertId));
+        awaitingAck = new ConcurrentHashMap<>();
         counts = new EnumMap<>(Level.class);
         Path stateDir = Files.createTempDirectory("casewatch-demo-");
         CountDownLatch done = new CountDownLatch(1);
@@ -171,11 +181,11 @@ public final class DemoCommand implements Callable<Integer> {
                     send(producer, topics, script.get(i));
                     i++;
                 }
-                io.casewatch.schema.EscalationAck ack;
+                EscalationAck ack;
                 while ((ack = pendingAcks.peek()) != null && !ack.getOccurredAt().isAfter(now)) {
                     pendingAcks.poll();
                     producer.send(new ProducerRecord<>(topics.acks().name(), null, ack.getOccurredAt().toEpochMilli(),
-                            ack.getCaseId().getBytes(StandardCharsets.UTF_8), Serdes.ESCALATION_ACK.toBytes(ack)));
+                            ack.getCaseId().getBytes(StandardCharsets.UTF_8), RecordSerdes.ESCALATION_ACK.toBytes(ack)));
                     printAck(ack);
                 }
                 producer.flush();
@@ -188,10 +198,10 @@ public final class DemoCommand implements Callable<Integer> {
         long ts = s.at().toEpochMilli();
         if (s.event() instanceof ComplaintEvent c) {
             producer.send(new ProducerRecord<>(topics.complaints().name(), null, ts, c.getCaseId().getBytes(StandardCharsets.UTF_8),
-                    Serdes.COMPLAINT_EVENT.toBytes(c)));
+                    RecordSerdes.COMPLAINT_EVENT.toBytes(c)));
         } else if (s.event() instanceof ContactEvent c) {
             producer.send(new ProducerRecord<>(topics.contacts().name(), null, ts, c.getCaseId().getBytes(StandardCharsets.UTF_8),
-                    Serdes.CONTACT_EVENT.toBytes(c)));
+                    RecordSerdes.CONTACT_EVENT.toBytes(c)));
         }
     }
 
@@ -202,16 +212,16 @@ public final class DemoCommand implements Callable<Integer> {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+                new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topics.l1().name(), topics.l2().name(), topics.l3().name(), topics.merchantStats().name()));
             while (running.get()) {
                 var records = consumer.poll(Duration.ofMillis(50));
-                java.util.List<Alert> alerts = new java.util.ArrayList<>();
+                List<Alert> alerts = new ArrayList<>();
                 for (ConsumerRecord<String, byte[]> r : records) {
                     if (r.topic().equals(topics.merchantStats().name())) {
-                        print(Serdes.MERCHANT_STATS.fromBytes(r.value()));
+                        print(RecordSerdes.MERCHANT_STATS.fromBytes(r.value()));
                     } else {
-                        alerts.add(Serdes.ALERT.fromBytes(r.value()));
+                        alerts.add(RecordSerdes.ALERT.fromBytes(r.value()));
                     }
                 }
                 alerts.sort(Comparator.comparing(Alert::getDetectedAt));
@@ -221,8 +231,8 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** A merchant's day once it is final: the rates a dashboard would show. */
-    private void print(io.casewatch.schema.MerchantStats m) {
-        if (!m.getFinal$() || m.getWindow() != io.casewatch.schema.WindowKind.DAY || m.getOpened() + m.getResolved() == 0) {
+    private void print(MerchantStats m) {
+        if (!m.getFinal$() || m.getWindow() != WindowKind.DAY || m.getOpened() + m.getResolved() == 0) {
             return;
         }
         out.printf("%s day | RATES  %-11s opened=%d resolved=%d within SLA=%d breached=%d timely=%s median=%s reopened=%d stalls=%d%n",
@@ -254,7 +264,7 @@ public final class DemoCommand implements Callable<Integer> {
                 a.getKind(), a.getCaseId(), a.getMerchantId(), a.getPolicyId(), detail);
     }
 
-    private void printAck(io.casewatch.schema.EscalationAck ack) {
+    private void printAck(EscalationAck ack) {
         Alert a = awaitingAck.remove(ack.getAlertId());
         long minutes = a == null ? 0 : Duration.between(a.getDetectedAt(), ack.getOccurredAt()).toMinutes();
         out.printf("%s sim | acked  %-2s %-24s case=%-20s by %s after %d min%n", SIM.format(ack.getOccurredAt()), ack.getLevel(),
@@ -263,8 +273,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     private static String newToken() {
         byte[] b = new byte[16];
-        new java.security.SecureRandom().nextBytes(b);
-        return java.util.HexFormat.of().formatHex(b);
+        new SecureRandom().nextBytes(b);
+        return HexFormat.of().formatHex(b);
     }
 
     private static void join(Thread t) {
@@ -288,7 +298,7 @@ public final class DemoCommand implements Callable<Integer> {
     private static void deleteRecursively(Path dir) {
         try (var paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // Nothing left to clean up or already gone.
         }
     }

@@ -2,6 +2,7 @@ package io.casewatch.app;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -14,7 +15,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
+import com.sun.net.httpserver.HttpExchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,7 +82,7 @@ public final class NotifyCommand implements Callable<Integer> {
         notifier.start();
         log().info("notify: {} -> {}", List.of(topics.l1().name(), topics.l2().name(), topics.l3().name()), settings.alertmanagers());
         while (notifier.alive() && stopped.getCount() > 0) {
-            stopped.await(Duration.ofSeconds(1).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            stopped.await(Duration.ofSeconds(1).toMillis(), TimeUnit.MILLISECONDS);
         }
         http.stop(0);
         if (notifier.failure() != null) {
@@ -130,7 +133,7 @@ public final class NotifyCommand implements Callable<Integer> {
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(bind), port), 16);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot bind notify's HTTP endpoint to " + bind + ":" + port, e);
+            throw new UncheckedIOException("cannot bind notify's HTTP endpoint to " + bind + ":" + port, e);
         }
         server.createContext("/metrics", ex -> reply(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
         server.createContext("/health", ex -> {
@@ -142,7 +145,7 @@ public final class NotifyCommand implements Callable<Integer> {
         return server;
     }
 
-    private static void reply(com.sun.net.httpserver.HttpExchange ex, int status, String type, String body) throws IOException {
+    private static void reply(HttpExchange ex, int status, String type, String body) throws IOException {
         try (ex) {
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().set("Content-Type", type);

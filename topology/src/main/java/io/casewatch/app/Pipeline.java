@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -18,16 +19,20 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 
 import io.casewatch.cases.CaseEngine;
+import io.casewatch.escalation.EscalationRules;
 import io.casewatch.loops.HoldingPhrases;
+import io.casewatch.ops.CalendarHorizon;
 import io.casewatch.ops.HttpSettings;
 import io.casewatch.ops.Operations;
 import io.casewatch.loops.HoldingReplyClassifier;
 import io.casewatch.policy.PolicyFile;
 import io.casewatch.policy.PolicySet;
 import io.casewatch.topology.CasewatchTopology;
+import io.casewatch.topology.DefectHandler;
 import io.casewatch.topology.Topics;
 
 /**
@@ -144,10 +149,10 @@ public final class Pipeline implements AutoCloseable {
         return settings(cfg, CasewatchTopology.Settings.Preset.REPLAY);
     }
 
-    static io.casewatch.escalation.EscalationRules escalation(AppConfig cfg, PolicySet set) {
-        var d = io.casewatch.escalation.EscalationRules.DEFAULT;
+    static EscalationRules escalation(AppConfig cfg, PolicySet set) {
+        var d = EscalationRules.DEFAULT;
         String quiet = cfg.get(AppConfig.QUIET_CALENDAR, null);
-        return new io.casewatch.escalation.EscalationRules(cfg.integer(AppConfig.STORM_CAP, d.stormCap()),
+        return new EscalationRules(cfg.integer(AppConfig.STORM_CAP, d.stormCap()),
                 cfg.duration(AppConfig.STORM_WINDOW, d.stormWindow()), quiet == null ? null : set.calendars().get(quiet));
     }
 
@@ -176,11 +181,11 @@ public final class Pipeline implements AutoCloseable {
         // A defect (an exception escaping a processor) or an undecodable internal record costs one record, which goes
         // to the dead-letter topic (KIP-1034), instead of the stream thread and every case of its partitions.
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.named(cfg.topicNames()).deadLetters().name());
-        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, io.casewatch.topology.DefectHandler.class.getName());
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DefectHandler.class.getName());
         // No global stores today; opting in now is Kafka 5.0's default and silences a warning at every start.
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-                org.apache.kafka.streams.errors.LogAndContinueExceptionHandler.class.getName());
+                LogAndContinueExceptionHandler.class.getName());
         p.putAll(cfg.kafka());
         int rocksdb = cfg.integer(AppConfig.ROCKSDB_MEMORY_MIB, 0);
         if (rocksdb != 0) {
@@ -246,13 +251,13 @@ public final class Pipeline implements AutoCloseable {
         // The HTTP port is bound first so that application.server names the port actually taken (0 = a free one), and
         // so that probes are answered (live, not ready) while the cluster is waited for.
         Operations ops = Operations.start(http, clock, s.counters());
-        io.casewatch.ops.CalendarHorizon.watch(s.policies().calendars(), ops.registry(), clock);
+        CalendarHorizon.watch(s.policies().calendars(), ops.registry(), clock);
         try (Admin admin = Admin.create(clientProperties(props))) {
             ClusterReachability.await(admin, props.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG),
                     props.getProperty("security.protocol", "PLAINTEXT"), startupTimeout, applicationId);
             // Every missing topic permission at once, before anything runs, rather than one stack trace at a time.
             AccessCheck.verify(admin, s.topics(), applicationId);
-            partitions = admin.describeTopics(java.util.List.of(s.topics().ticks().name())).allTopicNames().get()
+            partitions = admin.describeTopics(List.of(s.topics().ticks().name())).allTopicNames().get()
                     .get(s.topics().ticks().name()).partitions().size();
         } catch (PipelineFailure e) {
             ops.close();
@@ -267,7 +272,7 @@ public final class Pipeline implements AutoCloseable {
         try {
             s = s.withMetrics(ops.metrics());
             props.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, ops.advertised());
-            props.put(io.casewatch.topology.DefectHandler.COUNTERS_CONFIG, s.counters());
+            props.put(DefectHandler.COUNTERS_CONFIG, s.counters());
             Topology topology = CasewatchTopology.build(s);
             streams = gated ? new KafkaStreams(topology, props, new TrackingClientSupplier()) : new KafkaStreams(topology, props);
             // A stream thread that dies (a missing ACL on a changelog or transactional id, a fenced producer, ...)
@@ -294,7 +299,7 @@ public final class Pipeline implements AutoCloseable {
             ticker = new Ticker(new KafkaProducer<>(tp, new ByteArraySerializer(), new ByteArraySerializer()),
                     s.topics().ticks().name(), partitions, clock, tickEvery,
                     e -> failure.complete(AccessCheck.failure(e, applicationId)), Admin.create(clientProperties(props)),
-                    java.util.List.of(s.topics().complaints().name(), s.topics().contacts().name(), s.topics().acks().name()));
+                    List.of(s.topics().complaints().name(), s.topics().contacts().name(), s.topics().acks().name()));
         }
         return new Pipeline(streams, ticker, s, ops, failure);
     }

@@ -1,5 +1,6 @@
 package io.casewatch.app;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,7 +33,7 @@ public final class ProbeCommand implements Callable<Integer> {
             int code = http.send(HttpRequest.newBuilder(url).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
             System.out.println(url + " " + code);
             return code / 100 == 2 ? 0 : 1;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             System.out.println(url + " did not answer: " + e);
             return 1;
         } catch (InterruptedException e) {

@@ -1,8 +1,11 @@
 package io.casewatch.app;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -10,7 +13,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import io.casewatch.replay.AckMode;
 import io.casewatch.replay.Replay;
+import io.casewatch.topology.CasewatchTopology;
 
 /** {@code replay}: the topology over a JSON Lines file of events, outputs as JSON Lines (SPEC section 7). */
 @Command(name = "replay", mixinStandardHelpOptions = true,
@@ -35,7 +40,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--acks", description = "recorded: apply the input's acks and escalate alerts nobody acknowledged; "
             + "ignore: no ack escalation. Default: recorded when the input holds an ack event, otherwise ignore (said in one line).")
-    io.casewatch.replay.AckMode acks;
+    AckMode acks;
 
     @Option(names = "--partitions", description = "Split the run as a deployment with this many partitions splits it: a task "
             + "per case partition, each on its own thread. Output is byte-identical for a given count; alerts, compliance "
@@ -54,7 +59,7 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         AppConfig cfg = config.load(System.getenv(), flags);
         Instant cutoff = until == null ? null : parseInstant(until);
-        if (!java.nio.file.Files.isReadable(events)) {
+        if (!Files.isReadable(events)) {
             System.err.println(events + ": not readable");
             return 2;
         }
@@ -72,9 +77,9 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     /** The settings with ack escalation as {@code --acks} (or the input) decides; the decision's note on stderr. */
-    static io.casewatch.topology.CasewatchTopology.Settings withAcks(io.casewatch.topology.CasewatchTopology.Settings s,
-            io.casewatch.replay.AckMode asked, Path events, String command) throws java.io.IOException {
-        io.casewatch.replay.AckMode.Decision d = io.casewatch.replay.AckMode.decide(asked, events);
+    static CasewatchTopology.Settings withAcks(CasewatchTopology.Settings s,
+            AckMode asked, Path events, String command) throws IOException {
+        AckMode.Decision d = AckMode.decide(asked, events);
         if (d.note() != null) {
             System.err.println(command + ": " + d.note());
         }
@@ -84,7 +89,7 @@ public final class ReplayCommand implements Callable<Integer> {
     static Instant parseInstant(String text) {
         try {
             return OffsetDateTime.parse(text).toInstant();
-        } catch (java.time.format.DateTimeParseException e) {
+        } catch (DateTimeParseException e) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new ReplayCommand()),
                     "--until: '" + text + "' is not an ISO-8601 time with offset (e.g. 2026-03-31T23:59:59+08:00)");
         }

@@ -3,6 +3,7 @@ package io.casewatch.app;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 
@@ -49,7 +50,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         AppConfig cfg = config.load(System.getenv(), flags);
         if (createTopics) {
-            java.util.Properties props = Pipeline.streamsProperties(cfg);
+            Properties props = Pipeline.streamsProperties(cfg);
             try (Admin admin = Admin.create(Pipeline.clientProperties(props))) {
                 ClusterReachability.await(admin, props.getProperty("bootstrap.servers"), props.getProperty("security.protocol", "PLAINTEXT"),
                         cfg.duration(AppConfig.STARTUP_TIMEOUT, Pipeline.DEFAULT_STARTUP_TIMEOUT), props.getProperty("application.id"));

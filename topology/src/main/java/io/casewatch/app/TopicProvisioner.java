@@ -1,10 +1,15 @@
 package io.casewatch.app;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -19,6 +24,7 @@ import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
@@ -83,12 +89,12 @@ public final class TopicProvisioner {
      */
     private static Map<String, TopicDescription> describeOnceKnown(Admin admin, List<String> names)
             throws ExecutionException, InterruptedException {
-        long giveUp = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        long giveUp = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
             try {
                 return admin.describeTopics(names).allTopicNames().get();
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) || System.nanoTime() > giveUp) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > giveUp) {
                     throw e;
                 }
                 Thread.sleep(100);
@@ -125,7 +131,7 @@ public final class TopicProvisioner {
      */
     static Map<String, String> internalConfigs() {
         return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-                TopicConfig.RETENTION_MS_CONFIG, Long.toString(java.time.Duration.ofDays(7).toMillis()),
+                TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(7).toMillis()),
                 TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
     }
 
@@ -182,7 +188,7 @@ public final class TopicProvisioner {
             if (!existing.contains(spec.name())) {
                 create.add(new NewTopic(spec.name(), spec.partitions(), spec.replication()).configs(spec.configs()));
                 report.add("created " + spec.name() + " partitions=" + spec.partitions() + " replication=" + spec.replication() + " "
-                        + new java.util.TreeMap<>(spec.configs()));
+                        + new TreeMap<>(spec.configs()));
             }
         }
         if (!create.isEmpty()) {
@@ -191,7 +197,7 @@ public final class TopicProvisioner {
         List<String> present = specs.stream().map(TopicSpec::name).filter(existing::contains).toList();
         Map<ConfigResource, Config> configs = admin.describeConfigs(present.stream()
                 .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList()).all().get();
-        Map<ConfigResource, java.util.Collection<AlterConfigOp>> alter = new HashMap<>();
+        Map<ConfigResource, Collection<AlterConfigOp>> alter = new HashMap<>();
         for (TopicSpec spec : specs) {
             if (!existing.contains(spec.name())) {
                 continue;
@@ -271,7 +277,7 @@ public final class TopicProvisioner {
     /** Bindings of one principal as {@code kafka-acls.sh} commands, one per resource. */
     public static List<String> acls(List<AclBinding> bindings, String principal) {
         String p = "kafka-acls.sh --bootstrap-server $BOOTSTRAP --command-config admin.properties --add --allow-principal " + principal;
-        Map<ResourcePattern, List<AclOperation>> byResource = new java.util.LinkedHashMap<>();
+        Map<ResourcePattern, List<AclOperation>> byResource = new LinkedHashMap<>();
         for (AclBinding b : bindings) {
             byResource.computeIfAbsent(b.pattern(), k -> new ArrayList<>()).add(b.entry().operation());
         }
@@ -298,7 +304,7 @@ public final class TopicProvisioner {
     static String operationName(AclOperation op) {
         StringBuilder b = new StringBuilder();
         for (String part : op.name().split("_")) {
-            b.append(part.charAt(0)).append(part.substring(1).toLowerCase(java.util.Locale.ROOT));
+            b.append(part.charAt(0)).append(part.substring(1).toLowerCase(Locale.ROOT));
         }
         return b.toString();
     }

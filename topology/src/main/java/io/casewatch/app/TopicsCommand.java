@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -98,7 +99,7 @@ public final class TopicsCommand implements Callable<Integer> {
         } else {
             problems.forEach(p -> out.println("PROBLEM " + p));
         }
-        List<String> acls = new java.util.ArrayList<>(TopicProvisioner.acls(topics, principal, applicationId));
+        List<String> acls = new ArrayList<>(TopicProvisioner.acls(topics, principal, applicationId));
         if (notifyPrincipal != null) {
             acls.add("# casewatch notify:");
             acls.addAll(TopicProvisioner.acls(TopicProvisioner.notifyAclBindings(topics, notifyPrincipal,

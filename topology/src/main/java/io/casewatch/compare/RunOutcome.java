@@ -6,8 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -86,7 +88,7 @@ public final class RunOutcome {
             // The last record of a case is its verdict: a reopened case is judged by how it ended.
             c.resolution = verdict;
         });
-        for (Topic<?, ?> t : java.util.List.<Topic<?, ?>>of(topics.l1(), topics.l2(), topics.l3())) {
+        for (Topic<?, ?> t : List.<Topic<?, ?>>of(topics.l1(), topics.l2(), topics.l3())) {
             lines(dir, t, a -> {
                 if (!a.path("status").asText().equals("OPEN")) {
                     return;
@@ -107,7 +109,7 @@ public final class RunOutcome {
         return new RunOutcome(cases);
     }
 
-    private static void lines(Path dir, Topic<?, ?> topic, java.util.function.Consumer<JsonNode> sink) throws IOException {
+    private static void lines(Path dir, Topic<?, ?> topic, Consumer<JsonNode> sink) throws IOException {
         Path f = dir.resolve(topic.name() + ".jsonl");
         if (!Files.exists(f)) {
             return;

@@ -6,10 +6,12 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SequenceWriter;
 import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
@@ -139,11 +141,11 @@ public final class PeriodReport {
     /** The report as RFC 4180 CSV with a header line; {@code out} is flushed, not closed. */
     public void writeCsv(Writer out) throws IOException {
         try (SequenceWriter rows = CSV.writer(CsvSchema.emptySchema().withLineSeparator("\n"))
-                .without(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET).writeValues(out)) {
+                .without(JsonGenerator.Feature.AUTO_CLOSE_TARGET).writeValues(out)) {
             rows.write(HEADER.split(","));
             for (Map.Entry<Key, Row> e : rows().entrySet()) {
                 Row r = e.getValue();
-                String share = r.withOutcome == 0 ? "" : String.format(java.util.Locale.ROOT, "%.4f", (double) r.upheld / r.withOutcome);
+                String share = r.withOutcome == 0 ? "" : String.format(Locale.ROOT, "%.4f", (double) r.upheld / r.withOutcome);
                 rows.write(new String[] {e.getKey().merchantId(), e.getKey().jurisdiction(), Long.toString(r.received),
                     Long.toString(r.closed), Long.toString(r.within3), Long.toString(r.withinStatutory), share,
                     Long.toString(r.outstanding)});

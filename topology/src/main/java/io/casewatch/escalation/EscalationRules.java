@@ -3,6 +3,7 @@ package io.casewatch.escalation;
 import java.time.Duration;
 
 import io.casewatch.sla.BusinessCalendar;
+import io.casewatch.sla.ClockMath;
 
 /**
  * How alerts reach people once raised: a per-merchant storm cap (at most {@code stormCap} alerts per merchant, level
@@ -39,6 +40,6 @@ public record EscalationRules(int stormCap, Duration stormWindow, BusinessCalend
 
     /** When an L1 alert raised at {@code t} reaches people: {@code t}, or the next opening during quiet hours. */
     public long releaseAt(long t) {
-        return quietHours == null ? t : io.casewatch.sla.ClockMath.nextBusinessInstant(quietHours, t);
+        return quietHours == null ? t : ClockMath.nextBusinessInstant(quietHours, t);
     }
 }

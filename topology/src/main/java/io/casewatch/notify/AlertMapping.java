@@ -1,8 +1,11 @@
 package io.casewatch.notify;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
 
@@ -46,7 +49,7 @@ final class AlertMapping {
     }
 
     static String caseLink(String template, String caseId) {
-        return template.replace("{caseId}", java.net.URLEncoder.encode(caseId, java.nio.charset.StandardCharsets.UTF_8));
+        return template.replace("{caseId}", URLEncoder.encode(caseId, StandardCharsets.UTF_8));
     }
 
     /** The evidence in one line: what the clock says, what the contacts show. */
@@ -57,7 +60,7 @@ final class AlertMapping {
             j.add("clock " + e.getClock());
         }
         if (e.getBudgetMillis() != null) {
-            String basis = e.getTimeBasis() == null ? "" : " " + e.getTimeBasis().toString().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+            String basis = e.getTimeBasis() == null ? "" : " " + e.getTimeBasis().toString().toLowerCase(Locale.ROOT).replace('_', ' ');
             j.add("budget " + Duration.ofMillis(e.getBudgetMillis()) + basis
                     + (e.getElapsedMillis() == null ? "" : ", used " + Duration.ofMillis(e.getElapsedMillis())));
         }

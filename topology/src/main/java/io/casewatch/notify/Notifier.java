@@ -1,5 +1,6 @@
 package io.casewatch.notify;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -15,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -36,7 +38,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import io.casewatch.schema.Alert;
 import io.casewatch.schema.AlertStatus;
-import io.casewatch.schema.serde.Serdes;
+import io.casewatch.schema.serde.RecordSerdes;
 import io.casewatch.topology.DeadLetters;
 
 /**
@@ -187,7 +189,7 @@ public final class Notifier implements AutoCloseable {
                     }
                     LOG.info("notify: {} open alerts taken over from {}", active.size(), am);
                     return;
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     LOG.warn("notify: cannot read the active alerts of {} ({}); retrying", am, e.getMessage());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -202,7 +204,7 @@ public final class Notifier implements AutoCloseable {
     private void handle(ConsumerRecord<byte[], byte[]> r) {
         Alert a;
         try {
-            a = Serdes.ALERT.fromBytes(r.value());
+            a = RecordSerdes.ALERT.fromBytes(r.value());
         } catch (SerializationException e) {
             deadLetter(r, UNDECODABLE, e.getMessage());
             return;
@@ -306,7 +308,7 @@ public final class Notifier implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Closing();
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot write to the dead-letter topic " + deadLetterTopic + ": " + e.getMessage(), e);
         }
         metrics.deadLettered(reason);

@@ -7,6 +7,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.streams.state.HostInfo;
 
@@ -31,21 +38,21 @@ final class Peers {
      * GET on every peer in parallel; returns when all answered or {@code deadline} passed, whichever is first. A peer
      * that failed or is still silent at the deadline gets a 502 reply (its request is cancelled).
      */
-    java.util.Map<HostInfo, Queries.Reply> getAll(java.util.List<HostInfo> peers, String path, String query, String authorization,
+    Map<HostInfo, Queries.Reply> getAll(List<HostInfo> peers, String path, String query, String authorization,
             Duration deadline) {
-        java.util.Map<HostInfo, java.util.concurrent.CompletableFuture<Queries.Reply>> pending = new java.util.LinkedHashMap<>();
+        Map<HostInfo, CompletableFuture<Queries.Reply>> pending = new LinkedHashMap<>();
         for (HostInfo peer : peers) {
             pending.put(peer, getAsync(peer, path, query, authorization, deadline));
         }
         try {
-            java.util.concurrent.CompletableFuture.allOf(pending.values().toArray(java.util.concurrent.CompletableFuture[]::new))
-                    .get(deadline.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            CompletableFuture.allOf(pending.values().toArray(CompletableFuture[]::new))
+                    .get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
             // the late ones are reported below
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        java.util.Map<HostInfo, Queries.Reply> out = new java.util.LinkedHashMap<>();
+        Map<HostInfo, Queries.Reply> out = new LinkedHashMap<>();
         pending.forEach((peer, f) -> {
             String who = peer.host() + ":" + peer.port();
             out.put(peer, f.isDone() && !f.isCompletedExceptionally() ? f.join()
@@ -55,7 +62,7 @@ final class Peers {
         return out;
     }
 
-    private java.util.concurrent.CompletableFuture<Queries.Reply> getAsync(HostInfo peer, String path, String query, String authorization,
+    private CompletableFuture<Queries.Reply> getAsync(HostInfo peer, String path, String query, String authorization,
             Duration timeout) {
         String who = peer.host() + ":" + peer.port();
         HttpRequest req;
@@ -67,7 +74,7 @@ final class Peers {
             }
             req = b.build();
         } catch (URISyntaxException e) {
-            return java.util.concurrent.CompletableFuture.completedFuture(Queries.Reply.error(502, "instance " + who + ": " + e.getMessage(), who));
+            return CompletableFuture.completedFuture(Queries.Reply.error(502, "instance " + who + ": " + e.getMessage(), who));
         }
         return client.sendAsync(req, HttpResponse.BodyHandlers.ofString()).handle((r, e) -> {
             if (e != null) {

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -26,6 +27,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.casewatch.cases.CaseEngine;
+import io.casewatch.replay.AvroJson;
 import io.casewatch.topology.Names;
 import io.casewatch.schema.Alert;
 import io.casewatch.schema.CaseState;
@@ -82,7 +84,7 @@ final class Queries {
     }
 
     /** What {@link OpsServer} calls for an authorised query: the path's endpoint with its parameters. */
-    Reply route(String path, java.util.Map<String, String> params, boolean forwarded, String auth, int limit) {
+    Reply route(String path, Map<String, String> params, boolean forwarded, String auth, int limit) {
         boolean local = "local".equals(params.get("scope"));
         if (path.startsWith("/cases/") && path.endsWith(TIMELINE)) {
             return caseTimeline(path.substring("/cases/".length(), path.length() - TIMELINE.length()), forwarded, auth);
@@ -99,7 +101,7 @@ final class Queries {
     }
 
     Reply caseStatus(String caseId, boolean forwarded, String auth) {
-        return byKey(Names.CASE_STORE, caseId, "/cases/" + caseId, forwarded, auth, (CaseData c) -> io.casewatch.replay.AvroJson.tree(statusOf(c)));
+        return byKey(Names.CASE_STORE, caseId, "/cases/" + caseId, forwarded, auth, (CaseData c) -> AvroJson.tree(statusOf(c)));
     }
 
     /** The path suffix of a case's timeline. */
@@ -114,7 +116,7 @@ final class Queries {
         if (!stores.contains(Names.MERCHANT_LATEST)) {
             return noMerchantStore();
         }
-        return byKey(Names.MERCHANT_LATEST, merchantId, "/merchants/" + merchantId, forwarded, auth, (MerchantStats m) -> io.casewatch.replay.AvroJson.tree(m));
+        return byKey(Names.MERCHANT_LATEST, merchantId, "/merchants/" + merchantId, forwarded, auth, (MerchantStats m) -> AvroJson.tree(m));
     }
 
     /** Open cases now at risk ({@code at-risk}) or breached ({@code breached}), from every instance. */
@@ -139,7 +141,7 @@ final class Queries {
                     }
                     CaseStatus s = statusOf(c);
                     if ((CaseGaugeTracker.flags(s) & flag) != 0) {
-                        local.add(io.casewatch.replay.AvroJson.tree(s));
+                        local.add(AvroJson.tree(s));
                     }
                 }
             }
@@ -160,7 +162,7 @@ final class Queries {
                     StoreQueryParameters.fromNameAndType(Names.MERCHANT_LATEST, QueryableStoreTypes.<String, MerchantStats>keyValueStore()));
             try (KeyValueIterator<String, MerchantStats> it = store.all()) {
                 while (it.hasNext()) {
-                    local.add(io.casewatch.replay.AvroJson.tree(it.next().value));
+                    local.add(AvroJson.tree(it.next().value));
                 }
             }
         } catch (InvalidStateStoreException e) {
@@ -174,7 +176,7 @@ final class Queries {
     Reply recentAlerts(int limit, boolean localOnly, String auth) {
         ArrayNode local = F.arrayNode();
         for (Alert a : recent.snapshot()) {
-            local.add(io.casewatch.replay.AvroJson.tree(a));
+            local.add(AvroJson.tree(a));
         }
         return gather("alerts", local, localOnly, "/alerts", "limit=" + limit, auth,
                 Comparator.comparing((JsonNode n) -> n.path("detectedAt").asText()).reversed(), limit);
@@ -233,7 +235,7 @@ final class Queries {
             }
             // Every peer at once, all within one deadline: a slow or lost instance costs the deadline once, not once
             // per instance, and is reported as unavailable.
-            java.util.Map<HostInfo, Reply> replies = peers.getAll(others, path, q, auth, Peers.FAN_OUT_DEADLINE);
+            Map<HostInfo, Reply> replies = peers.getAll(others, path, q, auth, Peers.FAN_OUT_DEADLINE);
             replies.forEach((host, r) -> {
                 if (r.status() == 200 && r.body().has(field)) {
                     r.body().get(field).forEach(all::add);

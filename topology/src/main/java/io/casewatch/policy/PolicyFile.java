@@ -3,8 +3,11 @@ package io.casewatch.policy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -13,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -78,10 +82,10 @@ public final class PolicyFile {
         Map<String, String> tiers = new LinkedHashMap<>();
         root.path("merchantTiers").fields().forEachRemaining(e -> tiers.put(e.getKey(), text(e.getValue(), "merchantTiers." + e.getKey())));
 
-        Map<String, java.time.ZoneId> zones = new LinkedHashMap<>();
+        Map<String, ZoneId> zones = new LinkedHashMap<>();
         root.path("merchantTimeZones").fields().forEachRemaining(e -> zones.put(e.getKey(), zone(e.getValue(), "merchantTimeZones." + e.getKey())));
-        java.time.ZoneId defaultZone = root.has("defaultMerchantTimeZone")
-                ? zone(root.get("defaultMerchantTimeZone"), "defaultMerchantTimeZone") : java.time.ZoneOffset.UTC;
+        ZoneId defaultZone = root.has("defaultMerchantTimeZone")
+                ? zone(root.get("defaultMerchantTimeZone"), "defaultMerchantTimeZone") : ZoneOffset.UTC;
 
         boolean replace = root.path("replacePresets").asBoolean(false);
         Map<String, Policy> known = new LinkedHashMap<>();
@@ -114,11 +118,11 @@ public final class PolicyFile {
         return new PolicySet(result, tiers, calendars, zones, defaultZone);
     }
 
-    private static java.time.ZoneId zone(JsonNode n, String at) {
+    private static ZoneId zone(JsonNode n, String at) {
         String id = text(n, at);
         try {
-            return java.time.ZoneId.of(id);
-        } catch (java.time.DateTimeException e) {
+            return ZoneId.of(id);
+        } catch (DateTimeException e) {
             throw new PolicyException(at + ": '" + id + "' is not a time zone id (e.g. Asia/Shanghai, Europe/London, UTC)");
         }
     }
@@ -275,7 +279,7 @@ public final class PolicyFile {
     private static void checkFields(JsonNode n, Set<String> allowed, String at) {
         n.fieldNames().forEachRemaining(f -> {
             if (!allowed.contains(f)) {
-                throw new PolicyException(at + "." + f + ": unknown field; allowed: " + new java.util.TreeSet<>(allowed));
+                throw new PolicyException(at + "." + f + ": unknown field; allowed: " + new TreeSet<>(allowed));
             }
         });
     }

@@ -1,11 +1,15 @@
 package io.casewatch.policy;
 
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 import io.casewatch.schema.Category;
@@ -21,15 +25,15 @@ public final class PolicySet {
 
     private final List<Policy> policies;
     /** The versions in effect from each effective instant on, so a lookup allocates nothing. */
-    private final java.util.TreeMap<Long, Map<String, Policy>> epochs = new java.util.TreeMap<>();
+    private final TreeMap<Long, Map<String, Policy>> epochs = new TreeMap<>();
     private final Map<String, String> merchantTiers;
     private final Calendars calendars;
     private final List<Long> changeTimes;
-    private final Map<String, java.time.ZoneId> merchantZones;
-    private final java.time.ZoneId defaultMerchantZone;
+    private final Map<String, ZoneId> merchantZones;
+    private final ZoneId defaultMerchantZone;
 
     public PolicySet(List<Policy> policies, Map<String, String> merchantTiers, Calendars calendars) {
-        this(policies, merchantTiers, calendars, Map.of(), java.time.ZoneOffset.UTC);
+        this(policies, merchantTiers, calendars, Map.of(), ZoneOffset.UTC);
     }
 
     /**
@@ -37,7 +41,7 @@ public final class PolicySet {
      * @param defaultMerchantZone the zone of merchants not listed
      */
     public PolicySet(List<Policy> policies, Map<String, String> merchantTiers, Calendars calendars,
-            Map<String, java.time.ZoneId> merchantZones, java.time.ZoneId defaultMerchantZone) {
+            Map<String, ZoneId> merchantZones, ZoneId defaultMerchantZone) {
         this.merchantZones = Map.copyOf(merchantZones);
         this.defaultMerchantZone = Objects.requireNonNull(defaultMerchantZone);
         this.policies = List.copyOf(policies);
@@ -59,7 +63,7 @@ public final class PolicySet {
         Map<String, Policy> current = new LinkedHashMap<>();
         for (Policy p : sorted) {
             current.put(p.id(), p);
-            epochs.put(p.effectiveFrom().toEpochMilli(), java.util.Collections.unmodifiableMap(new LinkedHashMap<>(current)));
+            epochs.put(p.effectiveFrom().toEpochMilli(), Collections.unmodifiableMap(new LinkedHashMap<>(current)));
         }
     }
 
@@ -91,8 +95,8 @@ public final class PolicySet {
     }
 
     /** The time zone in which a merchant's statistics days begin and end. */
-    public java.time.ZoneId merchantZone(String merchantId) {
-        java.time.ZoneId z = merchantId == null ? null : merchantZones.get(merchantId);
+    public ZoneId merchantZone(String merchantId) {
+        ZoneId z = merchantId == null ? null : merchantZones.get(merchantId);
         return z == null ? defaultMerchantZone : z;
     }
 

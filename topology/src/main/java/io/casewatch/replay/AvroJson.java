@@ -1,6 +1,7 @@
 package io.casewatch.replay;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -12,8 +13,13 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -46,13 +52,13 @@ public final class AvroJson {
     }
 
     /** Builds a record of {@code schema} (a generated class's schema) from a JSON object, rejecting unknown fields. */
-    public static <T extends IndexedRecord> T read(JsonNode json, Schema schema, java.util.Set<String> ignored) {
+    public static <T extends IndexedRecord> T read(JsonNode json, Schema schema, Set<String> ignored) {
         @SuppressWarnings("unchecked")
         T r = (T) readRecord(json, schema, "", ignored);
         return r;
     }
 
-    private static IndexedRecord readRecord(JsonNode json, Schema schema, String path, java.util.Set<String> ignored) {
+    private static IndexedRecord readRecord(JsonNode json, Schema schema, String path, Set<String> ignored) {
         if (!json.isObject()) {
             throw new MismatchException(path.isEmpty() ? "(line)" : path, "expected an object");
         }
@@ -172,7 +178,7 @@ public final class AvroJson {
                 return out;
             }
             case RECORD -> {
-                return readRecord(v, s, path + ".", java.util.Set.of());
+                return readRecord(v, s, path + ".", Set.of());
             }
             default -> throw new MismatchException(path, "unsupported schema type " + s.getType());
         }
@@ -196,15 +202,15 @@ public final class AvroJson {
         }
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper TREES = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper TREES = new ObjectMapper();
 
     /** The record as a JSON tree, exactly as {@link #write} would write it (for HTTP answers). */
-    public static com.fasterxml.jackson.databind.node.ObjectNode tree(IndexedRecord r) {
-        try (com.fasterxml.jackson.databind.util.TokenBuffer buffer = new com.fasterxml.jackson.databind.util.TokenBuffer(TREES, false)) {
+    public static ObjectNode tree(IndexedRecord r) {
+        try (TokenBuffer buffer = new TokenBuffer(TREES, false)) {
             write(buffer, r);
             return TREES.readTree(buffer.asParser());
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -272,7 +278,7 @@ public final class AvroJson {
             case MAP -> {
                 g.writeStartObject();
                 // Sorted: a HashMap's order is not part of the record, and the output must be byte-identical.
-                for (Map.Entry<?, ?> e : new java.util.TreeMap<>(stringKeys((Map<?, ?>) v)).entrySet()) {
+                for (Map.Entry<?, ?> e : new TreeMap<>(stringKeys((Map<?, ?>) v)).entrySet()) {
                     g.writeFieldName(e.getKey().toString());
                     writeValue(g, e.getValue(), s.getValueType());
                 }

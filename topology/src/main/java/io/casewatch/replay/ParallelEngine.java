@@ -1,9 +1,14 @@
 package io.casewatch.replay;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -15,6 +20,7 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.TaskId;
 
+import io.casewatch.topology.DeadLetters;
 import io.casewatch.topology.TopologyPlan;
 
 /**
@@ -95,7 +101,7 @@ final class ParallelEngine implements Replay.Engine {
                         try {
                             out.record(topic, value);
                         } catch (IOException e) {
-                            throw new java.io.UncheckedIOException(e);
+                            throw new UncheckedIOException(e);
                         }
                     });
         }
@@ -173,7 +179,7 @@ final class ParallelEngine implements Replay.Engine {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("replay: interrupted while waiting for its tasks");
+            throw new InterruptedIOException("replay: interrupted while waiting for its tasks");
         }
     }
 
@@ -184,7 +190,7 @@ final class ParallelEngine implements Replay.Engine {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("replay: interrupted while handing events to its tasks");
+            throw new InterruptedIOException("replay: interrupted while handing events to its tasks");
         }
         rethrow();
     }
@@ -346,14 +352,14 @@ final class ParallelEngine implements Replay.Engine {
 
     /** Per input topic, the file line of each offset of this partition: dead letters name the line they came from. */
     static final class LineBook {
-        private final java.util.Map<String, long[]> lines = new java.util.HashMap<>();
-        private final java.util.Map<String, Integer> sizes = new java.util.HashMap<>();
+        private final Map<String, long[]> lines = new HashMap<>();
+        private final Map<String, Integer> sizes = new HashMap<>();
 
         void add(String topic, long line) {
             long[] l = lines.computeIfAbsent(topic, t -> new long[1024]);
             int n = sizes.getOrDefault(topic, 0);
             if (n == l.length) {
-                l = java.util.Arrays.copyOf(l, l.length * 2);
+                l = Arrays.copyOf(l, l.length * 2);
                 lines.put(topic, l);
             }
             l[n] = line;
@@ -362,8 +368,8 @@ final class ParallelEngine implements Replay.Engine {
 
         /** The line of the record a dead letter's headers name; -1 if it names none of this book's. */
         long lineOf(Header[] headers) {
-            String topic = Replay.Outputs.header(headers, io.casewatch.topology.DeadLetters.TOPIC);
-            String offset = Replay.Outputs.header(headers, io.casewatch.topology.DeadLetters.OFFSET);
+            String topic = Replay.Outputs.header(headers, DeadLetters.TOPIC);
+            String offset = Replay.Outputs.header(headers, DeadLetters.OFFSET);
             if (topic == null || offset == null) {
                 return -1L;
             }

@@ -19,13 +19,17 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.StreamsMetrics;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.Punctuator;
 import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -57,7 +61,7 @@ final class PlanRunner implements AutoCloseable {
 
     /** Kafka's default partitioner for a keyed record; -1 for a null key (the producer chooses). */
     static int partitionOf(byte[] key, int partitions) {
-        return key == null ? -1 : org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(key)) % partitions;
+        return key == null ? -1 : Utils.toPositive(Utils.murmur2(key)) % partitions;
     }
 
     private record Metadata(String topic, int partition, long offset) implements RecordMetadata {
@@ -328,8 +332,8 @@ final class PlanRunner implements AutoCloseable {
             throw new IllegalArgumentException("the plan reads no topic " + topic);
         }
         long offset = offsets.merge(topic, 1L, Long::sum) - 1;
-        Object k = serialized && key != null ? ((org.apache.kafka.common.serialization.Deserializer) source.keys()).deserialize(topic, headers, (byte[]) key) : key;
-        Object v = serialized && value != null ? ((org.apache.kafka.common.serialization.Deserializer) source.values()).deserialize(topic, headers, (byte[]) value) : value;
+        Object k = serialized && key != null ? ((Deserializer) source.keys()).deserialize(topic, headers, (byte[]) key) : key;
+        Object v = serialized && value != null ? ((Deserializer) source.values()).deserialize(topic, headers, (byte[]) value) : value;
         long ts = timestamp;
         if (source.timestamps() != null) {
             long pt = partitionTime.getOrDefault(topic, -1L);
@@ -379,8 +383,8 @@ final class PlanRunner implements AutoCloseable {
         } else if (node.sink != null) {
             String topic = node.sink.topic();
             Headers headers = new RecordHeaders(record.headers().toArray());
-            byte[] key = ((org.apache.kafka.common.serialization.Serializer) node.sink.keys()).serialize(topic, headers, record.key());
-            byte[] value = ((org.apache.kafka.common.serialization.Serializer) node.sink.values()).serialize(topic, headers, record.value());
+            byte[] key = ((Serializer) node.sink.keys()).serialize(topic, headers, record.key());
+            byte[] value = ((Serializer) node.sink.values()).serialize(topic, headers, record.value());
             if (readTopics.contains(topic)) {
                 // The same record goes through a topic this task reads: it is processed after the current one.
                 enqueue(topic, key, value, record.timestamp(), headers, true);
@@ -395,7 +399,7 @@ final class PlanRunner implements AutoCloseable {
         if (sink.partitioner() == null) {
             return null;
         }
-        Optional<Set<Integer>> chosen = ((org.apache.kafka.streams.processor.StreamPartitioner) sink.partitioner())
+        Optional<Set<Integer>> chosen = ((StreamPartitioner) sink.partitioner())
                 .partitions(topic, record.key(), record.value(), outputPartitions);
         if (chosen.isEmpty()) {
             return null;

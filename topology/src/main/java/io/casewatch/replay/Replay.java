@@ -1,14 +1,21 @@
 package io.casewatch.replay;
 
+import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -19,11 +26,13 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -39,8 +48,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.casewatch.schema.ComplaintEvent;
 import io.casewatch.schema.ContactEvent;
 import io.casewatch.schema.EscalationAck;
+import io.casewatch.schema.serde.RecordSerdes;
+import io.casewatch.state.StoreKind;
+import io.casewatch.stats.SketchSeed;
 import io.casewatch.topology.CasewatchTopology;
 import io.casewatch.topology.DeadLetters;
+import io.casewatch.topology.Heartbeat;
 import io.casewatch.topology.Topic;
 import io.casewatch.topology.Topics;
 
@@ -78,8 +91,8 @@ public final class Replay {
             throw new IllegalArgumentException("replay runs on stream time only: the settings must have no clock");
         }
         // Stream time only: a watermark pace on the wall clock would make the output depend on the machine's speed.
-        this.settings = settings.withStores(io.casewatch.state.StoreKind.IN_MEMORY)
-                .withStats(settings.stats().withWatermarkPace(java.time.Duration.ZERO));
+        this.settings = settings.withStores(StoreKind.IN_MEMORY)
+                .withStats(settings.stats().withWatermarkPace(Duration.ZERO));
     }
 
     /** What executes the topology: the direct single-task runner, or Kafka Streams' TopologyTestDriver. */
@@ -113,7 +126,7 @@ public final class Replay {
             throw new IllegalArgumentException("the test driver runs one task: partitions must be 1");
         }
         Files.createDirectories(outDir);
-        io.casewatch.stats.SketchSeed.reset(io.casewatch.stats.SketchSeed.REPLAY_SEED);
+        SketchSeed.reset(SketchSeed.REPLAY_SEED);
         long start = System.nanoTime();
         long lines = 0;
         long piped = 0;
@@ -183,16 +196,16 @@ public final class Replay {
     record Event(long line, String topic, byte[] key, byte[] value, long timestamp) {
     }
 
-    static org.apache.kafka.common.header.Headers tickHeaders() {
+    static Headers tickHeaders() {
         RecordHeaders h = new RecordHeaders();
         h.add("casewatch.tick", "1".getBytes(StandardCharsets.UTF_8));
         return h;
     }
 
     /** The last record: a tick that moves no time and publishes what the status interval still holds back. */
-    static org.apache.kafka.common.header.Headers endHeaders() {
-        org.apache.kafka.common.header.Headers h = tickHeaders();
-        h.add(io.casewatch.topology.Heartbeat.END_OF_INPUT_HEADER, new byte[0]);
+    static Headers endHeaders() {
+        Headers h = tickHeaders();
+        h.add(Heartbeat.END_OF_INPUT_HEADER, new byte[0]);
         return h;
     }
 
@@ -207,9 +220,9 @@ public final class Replay {
 
     private static byte[] encode(Parsed p) {
         return switch (p.stream()) {
-            case "complaint" -> io.casewatch.schema.serde.Serdes.COMPLAINT_EVENT.toBytes((ComplaintEvent) p.event());
-            case "contact" -> io.casewatch.schema.serde.Serdes.CONTACT_EVENT.toBytes((ContactEvent) p.event());
-            default -> io.casewatch.schema.serde.Serdes.ESCALATION_ACK.toBytes((EscalationAck) p.event());
+            case "complaint" -> RecordSerdes.COMPLAINT_EVENT.toBytes((ComplaintEvent) p.event());
+            case "contact" -> RecordSerdes.CONTACT_EVENT.toBytes((ContactEvent) p.event());
+            default -> RecordSerdes.ESCALATION_ACK.toBytes((EscalationAck) p.event());
         };
     }
 
@@ -336,7 +349,7 @@ public final class Replay {
         JsonNode node;
         try {
             node = JSON.readTree(line);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new LineException("not JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new LineException("not JSON: " + e.getMessage());
@@ -402,7 +415,7 @@ public final class Replay {
             this.file = file;
             this.size = Files.size(file);
             this.counted = new CountingInput(Files.newInputStream(file));
-            this.in = new BufferedReader(new java.io.InputStreamReader(counted, StandardCharsets.UTF_8), 1 << 16);
+            this.in = new BufferedReader(new InputStreamReader(counted, StandardCharsets.UTF_8), 1 << 16);
             this.until = until;
             this.thread = new Thread(this::read, "replay-reader");
             thread.setDaemon(true);
@@ -476,7 +489,7 @@ public final class Replay {
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("replay: interrupted while waiting for lines of " + file);
+                throw new InterruptedIOException("replay: interrupted while waiting for lines of " + file);
             }
             if (o instanceof End end) {
                 ended = true;
@@ -517,10 +530,10 @@ public final class Replay {
     }
 
     /** Counts the bytes read through it, for the progress line. */
-    private static final class CountingInput extends java.io.FilterInputStream {
+    private static final class CountingInput extends FilterInputStream {
         volatile long count;
 
-        CountingInput(java.io.InputStream in) {
+        CountingInput(InputStream in) {
             super(in);
         }
 
@@ -628,7 +641,7 @@ public final class Replay {
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("replay: interrupted while handing outputs to the writer");
+                throw new InterruptedIOException("replay: interrupted while handing outputs to the writer");
             }
             checkFailure();
         }
@@ -701,7 +714,7 @@ public final class Replay {
                 writer.join();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("replay: interrupted while waiting for the output writer");
+                throw new InterruptedIOException("replay: interrupted while waiting for the output writer");
             }
         }
 
@@ -766,11 +779,11 @@ public final class Replay {
         final OutputStream file;
         final JsonGenerator json;
         final String topic;
-        final org.apache.kafka.common.serialization.Deserializer<? extends SpecificRecord> values;
+        final Deserializer<? extends SpecificRecord> values;
         long count;
 
-        Out(Path path, String topic, org.apache.kafka.common.serialization.Deserializer<? extends SpecificRecord> values) throws IOException {
-            file = new java.io.BufferedOutputStream(Files.newOutputStream(path), 1 << 16);
+        Out(Path path, String topic, Deserializer<? extends SpecificRecord> values) throws IOException {
+            file = new BufferedOutputStream(Files.newOutputStream(path), 1 << 16);
             json = generator(file);
             this.topic = topic;
             this.values = values;
@@ -792,7 +805,7 @@ public final class Replay {
 
     private static void deleteQuietly(Path dir) {
         try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException | UncheckedIOException e) {
             // A leftover temp folder is not worth failing a finished replay for.
         }

@@ -5,7 +5,9 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * A jurisdiction's working calendar: its time zone, working week, business hours, public holidays and make-up
@@ -110,8 +112,8 @@ public final class BusinessCalendar {
      * {@link #isBusinessDay} knows only the working week: every working-week day counts as a business day, so a
      * deadline there comes out earlier than (or as) the real one, never later (docs/time.md, Calendars that run out).
      */
-    public java.util.Optional<LocalDate> dataEnd() {
-        return java.util.stream.Stream.concat(holidays.stream(), makeUpWorkdays.stream()).map(LocalDate::getYear).max(Integer::compare)
+    public Optional<LocalDate> dataEnd() {
+        return Stream.concat(holidays.stream(), makeUpWorkdays.stream()).map(LocalDate::getYear).max(Integer::compare)
                 .map(y -> LocalDate.of(y, 12, 31));
     }
 

@@ -9,6 +9,7 @@ import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,7 +60,7 @@ public final class Calendars {
                 throw new UncheckedIOException("cannot read calendar " + path, e);
             }
         }
-        map.put("UTC", BusinessCalendar.weekdays("UTC", java.time.ZoneOffset.UTC));
+        map.put("UTC", BusinessCalendar.weekdays("UTC", ZoneOffset.UTC));
         return new Calendars(map);
     }
 

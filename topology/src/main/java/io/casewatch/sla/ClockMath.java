@@ -2,8 +2,10 @@ package io.casewatch.sla;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -274,12 +276,12 @@ public final class ClockMath {
     }
 
     private static long toLocal(long t, ZoneId zone) {
-        return Instant.ofEpochMilli(t).atZone(zone).toLocalDateTime().toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
+        return Instant.ofEpochMilli(t).atZone(zone).toLocalDateTime().toInstant(ZoneOffset.UTC).toEpochMilli();
     }
 
     private static long fromLocal(long localMillis, ZoneId zone) {
-        return java.time.LocalDateTime.ofEpochSecond(Math.floorDiv(localMillis, 1000), (int) Math.floorMod(localMillis, 1000) * 1_000_000,
-                java.time.ZoneOffset.UTC).atZone(zone).toInstant().toEpochMilli();
+        return LocalDateTime.ofEpochSecond(Math.floorDiv(localMillis, 1000), (int) Math.floorMod(localMillis, 1000) * 1_000_000,
+                ZoneOffset.UTC).atZone(zone).toInstant().toEpochMilli();
     }
 
     /** The instant at which counted time from {@code start} reaches {@code share} of {@code need}. */

@@ -3,6 +3,7 @@ package io.casewatch.topology;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -26,6 +28,7 @@ import io.casewatch.schema.Alert;
 import io.casewatch.schema.CaseState;
 import io.casewatch.schema.CaseStatus;
 import io.casewatch.schema.ComplaintEvent;
+import io.casewatch.schema.ComplaintEventType;
 import io.casewatch.schema.ComplianceRecord;
 import io.casewatch.schema.ContactEvent;
 import io.casewatch.schema.EscalationAck;
@@ -175,7 +178,7 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
         this.appliedPolicyEpoch = null;
         this.lastWatermark = Long.MIN_VALUE;
         this.heldWatermark = Long.MIN_VALUE;
-        java.util.Arrays.fill(inputTime, Long.MIN_VALUE);
+        Arrays.fill(inputTime, Long.MIN_VALUE);
         for (String topic : inputTopics) {
             progress.started(topic, partition);
         }
@@ -232,7 +235,7 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
             return;
         }
         for (Map.Entry<String, PendingStatus> e : pendingStatus.entrySet()) {
-            context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(e.getKey(), e.getValue().status(),
+            context.forward(new Record<Object, Object>(e.getKey(), e.getValue().status(),
                     e.getValue().timestamp()), sinks.status());
         }
         pendingStatus.clear();
@@ -241,7 +244,7 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
 
     private void publishStatus(CaseData c, CaseStatus status, long timestamp) {
         if (statusInterval.isZero()) {
-            context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(c.getCaseId(), status, timestamp), sinks.status());
+            context.forward(new Record<Object, Object>(c.getCaseId(), status, timestamp), sinks.status());
             return;
         }
         c.setChangeSeq(++changeSeq);
@@ -254,7 +257,7 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
     }
 
     @Override
-    public void process(org.apache.kafka.streams.processor.api.Record<String, CaseTaskInput> record) {
+    public void process(Record<String, CaseTaskInput> record) {
         if (record.value() instanceof Heartbeat h) {
             onHeartbeat(h);
             return;
@@ -323,7 +326,7 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
         if (in.kind() == CaseInput.Kind.COMPLAINT && c.getState() != before && isTerminal(c.getState())) {
             ComplianceRecord r = ComplianceRecords.of(c, settled.policy(), settled.calendar(),
                     engine.clocksAtTerminal(c, in.occurredAt()), c.getState().name(), in.occurredAt());
-            context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(c.getCaseId(), r, in.occurredAt()),
+            context.forward(new Record<Object, Object>(c.getCaseId(), r, in.occurredAt()),
                     sinks.compliance());
         }
         // Counted last: an exception escaping above (a defect) is dead-lettered by the processing exception
@@ -363,7 +366,7 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
     }
 
     private static boolean isOpening(CaseInput in) {
-        return in.event() instanceof ComplaintEvent e && e.getType() == io.casewatch.schema.ComplaintEventType.OPENED;
+        return in.event() instanceof ComplaintEvent e && e.getType() == ComplaintEventType.OPENED;
     }
 
     private static boolean isTerminal(CaseState s) {
@@ -418,7 +421,7 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
             }
         }
         sendWatermark(now);
-        context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(null, new GateInput.Time(now), Math.max(0L, now)),
+        context.forward(new Record<Object, Object>(null, new GateInput.Time(now), Math.max(0L, now)),
                 sinks.gate());
     }
 
@@ -494,7 +497,7 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
         lastWatermarkWallMs = context.currentSystemTimeMs();
         heldWatermark = Long.MIN_VALUE;
         MerchantFact w = new MerchantFact(null, Figure.WATERMARK, now, 0, null, null, "UTC", partition);
-        context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(FactsPartitioner.WATERMARK_KEY, w,
+        context.forward(new Record<Object, Object>(FactsPartitioner.WATERMARK_KEY, w,
                 context.currentStreamTimeMs()), sinks.facts());
     }
 
@@ -552,7 +555,7 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
         decoded.put(c);
         gauges.update(settled.status());
         for (MerchantFact f : facts) {
-            context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(f.getMerchantId(), f, now), sinks.facts());
+            context.forward(new Record<Object, Object>(f.getMerchantId(), f, now), sinks.facts());
         }
         return settled;
     }
@@ -575,7 +578,7 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
 
     private void emit(List<Alert> alerts) {
         for (Alert a : alerts) {
-            context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(a.getCaseId(), new GateInput.Raised(a),
+            context.forward(new Record<Object, Object>(a.getCaseId(), new GateInput.Raised(a),
                     a.getDetectedAt().toEpochMilli()), sinks.gate());
         }
     }

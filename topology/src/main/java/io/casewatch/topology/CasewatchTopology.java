@@ -21,11 +21,13 @@ import static io.casewatch.topology.Names.SRC_FACTS;
 import static io.casewatch.topology.Names.SRC_TICKS;
 import static io.casewatch.topology.Names.STATS;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 
 import io.casewatch.cases.CaseEngine;
 import io.casewatch.escalation.EscalationRules;
@@ -51,7 +53,7 @@ public final class CasewatchTopology {
      * @param metrics        what the topology reports to the operations surface ({@link PipelineMetrics#NONE}: nothing)
      */
     public record Settings(Topics topics, PolicySet policies, HoldingReplyClassifier classifier, Duration grace,
-            Duration punctuateEvery, Duration maxFuture, int maxTextChars, IntakeCounters counters, java.time.Clock clock,
+            Duration punctuateEvery, Duration maxFuture, int maxTextChars, IntakeCounters counters, Clock clock,
             EscalationRules escalation, StatsSettings stats, PipelineMetrics metrics, StoreKind stores, Duration orphanGrace,
             Duration statusInterval, InputProgress inputProgress) {
         /** Default of {@link #orphanGrace}: how long records of a case wait for its OPENED before they are dead-lettered. */
@@ -108,7 +110,7 @@ public final class CasewatchTopology {
             return toBuilder().grace(g).build();
         }
 
-        public Settings withClock(java.time.Clock c) {
+        public Settings withClock(Clock c) {
             return toBuilder().clock(c).build();
         }
 
@@ -174,7 +176,7 @@ public final class CasewatchTopology {
             private Duration maxFuture = Intake.Limits.DEFAULT.maxFuture();
             private int maxTextChars = Intake.Limits.DEFAULT.maxTextChars();
             private IntakeCounters counters = new IntakeCounters();
-            private java.time.Clock clock;
+            private Clock clock;
             private EscalationRules escalation = EscalationRules.DEFAULT;
             private StatsSettings stats = StatsSettings.DEFAULT;
             private PipelineMetrics metrics = PipelineMetrics.NONE;
@@ -264,7 +266,7 @@ public final class CasewatchTopology {
                 return this;
             }
 
-            public Builder clock(java.time.Clock v) {
+            public Builder clock(Clock v) {
                 clock = v;
                 return this;
             }
@@ -393,7 +395,7 @@ public final class CasewatchTopology {
         return plan;
     }
 
-    private static org.apache.kafka.streams.processor.api.ProcessorSupplier<byte[], byte[], Object, Object> intake(CaseInput.Kind kind,
+    private static ProcessorSupplier<byte[], byte[], Object, Object> intake(CaseInput.Kind kind,
             Intake.Limits limits, Settings s) {
         return () -> new Intake(kind, limits, CASES, SINK_DLQ, s.counters(), s.inputProgress());
     }

@@ -2,6 +2,7 @@ package io.casewatch.topology;
 
 import java.nio.charset.StandardCharsets;
 
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -26,7 +27,7 @@ public final class DeadLetters {
     }
 
     public static Headers headers(CaseInput.Source s, InvalidEventException.Reason reason, String error) {
-        Headers h = new RecordHeaders(s.headers() == null ? new org.apache.kafka.common.header.Header[0] : s.headers().toArray());
+        Headers h = new RecordHeaders(s.headers() == null ? new Header[0] : s.headers().toArray());
         h.remove(REASON);
         h.add(REASON, utf8(reason.name()));
         h.add(ERROR, utf8(error == null ? "" : error.length() > MAX_ERROR_CHARS ? error.substring(0, MAX_ERROR_CHARS) : error));

@@ -15,6 +15,7 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -98,7 +99,7 @@ final class EscalationGate implements Processor<String, GateInput, Object, Objec
     }
 
     @Override
-    public void process(org.apache.kafka.streams.processor.api.Record<String, GateInput> record) {
+    public void process(Record<String, GateInput> record) {
         if (record.value() instanceof GateInput.Time t) {
             onTime(t.at());
             return;
@@ -205,7 +206,7 @@ final class EscalationGate implements Processor<String, GateInput, Object, Objec
             case L2 -> sinks.l2();
             case L3 -> sinks.l3();
         };
-        context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(a.getCaseId(), a,
+        context.forward(new Record<Object, Object>(a.getCaseId(), a,
                 a.getDetectedAt().toEpochMilli()), sink);
         metrics.alertPublished(a);
     }

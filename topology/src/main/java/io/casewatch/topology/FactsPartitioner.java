@@ -1,5 +1,6 @@
 package io.casewatch.topology;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -19,7 +20,7 @@ final class FactsPartitioner implements StreamPartitioner<Object, Object> {
     static final String WATERMARK_KEY = "";
 
     private static int byKey(Object key, int numPartitions) {
-        return Utils.toPositive(Utils.murmur2(((String) key).getBytes(java.nio.charset.StandardCharsets.UTF_8))) % numPartitions;
+        return Utils.toPositive(Utils.murmur2(((String) key).getBytes(StandardCharsets.UTF_8))) % numPartitions;
     }
 
     @Override

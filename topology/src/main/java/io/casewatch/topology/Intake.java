@@ -1,20 +1,26 @@
 package io.casewatch.topology;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 import io.casewatch.cases.InvalidEventException;
 import io.casewatch.cases.InvalidEventException.Reason;
+import io.casewatch.loops.TextLimit;
 import io.casewatch.schema.ComplaintEvent;
+import io.casewatch.schema.ComplaintEventType;
 import io.casewatch.schema.ContactEvent;
+import io.casewatch.schema.Direction;
 import io.casewatch.schema.EscalationAck;
-import io.casewatch.schema.serde.Serdes;
+import io.casewatch.schema.serde.RecordSerdes;
 
 /**
  * Reads one input topic's raw records: decodes them, checks that they make sense (SPEC section 8), and passes
@@ -29,7 +35,7 @@ final class Intake implements Processor<byte[], byte[], Object, Object> {
 
 
     /** Limits of what makes sense. */
-    record Limits(Duration maxFuture, int maxTextChars, java.time.Clock clock) {
+    record Limits(Duration maxFuture, int maxTextChars, Clock clock) {
         static final Limits DEFAULT = new Limits(Duration.ofDays(1), 16_384, null);
     }
 
@@ -56,7 +62,7 @@ final class Intake implements Processor<byte[], byte[], Object, Object> {
     }
 
     @Override
-    public void process(org.apache.kafka.streams.processor.api.Record<byte[], byte[]> record) {
+    public void process(Record<byte[], byte[]> record) {
         RecordMetadata meta = context.recordMetadata().orElse(null);
         if (meta != null) {
             progress.handled(meta.topic(), meta.partition(), meta.offset());
@@ -64,12 +70,12 @@ final class Intake implements Processor<byte[], byte[], Object, Object> {
         if (kind == null || record.headers().lastHeader(TICK_HEADER) != null) {
             counters.tick();
             if (record.headers().lastHeader(Heartbeat.END_OF_INPUT_HEADER) != null) {
-                context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(null, CaseTaskInput.EndOfInput.INSTANCE,
+                context.forward(new Record<Object, Object>(null, CaseTaskInput.EndOfInput.INSTANCE,
                         record.timestamp()), caseProcessor);
                 return;
             }
             if (progress.gatesDeadlines()) {
-                context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(null,
+                context.forward(new Record<Object, Object>(null,
                         new Heartbeat(record.timestamp(), Heartbeat.endOffsetsOf(record.value())), record.timestamp()), caseProcessor);
             }
             return;
@@ -79,7 +85,7 @@ final class Intake implements Processor<byte[], byte[], Object, Object> {
         try {
             CaseInput input = decode(record, source);
             counters.accept();
-            context.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(caseIdOf(input), input, record.timestamp(), record.headers()), caseProcessor);
+            context.forward(new Record<Object, Object>(caseIdOf(input), input, record.timestamp(), record.headers()), caseProcessor);
         } catch (InvalidEventException e) {
             deadLetter(context, deadLetterSink, counters, source, e.reason(), e.getMessage());
         }
@@ -89,11 +95,11 @@ final class Intake implements Processor<byte[], byte[], Object, Object> {
             Reason reason, String error) {
         counters.countDeadLetter(reason);
         counters.deadLettered(s.topic(), s.partition());
-        ctx.forward(new org.apache.kafka.streams.processor.api.Record<Object, Object>(s.key(), s.value(), s.timestamp(),
+        ctx.forward(new Record<Object, Object>(s.key(), s.value(), s.timestamp(),
                 DeadLetters.headers(s, reason, error)), sink);
     }
 
-    private CaseInput decode(org.apache.kafka.streams.processor.api.Record<byte[], byte[]> record, CaseInput.Source source) {
+    private CaseInput decode(Record<byte[], byte[]> record, CaseInput.Source source) {
         byte[] value = record.value();
         if (value == null || value.length == 0) {
             throw new InvalidEventException(Reason.EMPTY_VALUE, "empty value on " + source.topic());
@@ -101,9 +107,9 @@ final class Intake implements Processor<byte[], byte[], Object, Object> {
         SpecificRecord event;
         try {
             event = switch (kind) {
-                case COMPLAINT -> Serdes.COMPLAINT_EVENT.fromBytes(value);
-                case CONTACT -> Serdes.CONTACT_EVENT.fromBytes(value);
-                case ACK -> Serdes.ESCALATION_ACK.fromBytes(value);
+                case COMPLAINT -> RecordSerdes.COMPLAINT_EVENT.fromBytes(value);
+                case CONTACT -> RecordSerdes.CONTACT_EVENT.fromBytes(value);
+                case ACK -> RecordSerdes.ESCALATION_ACK.fromBytes(value);
             };
         } catch (SerializationException e) {
             throw new InvalidEventException(Reason.UNDECODABLE, e.getMessage());
@@ -116,7 +122,7 @@ final class Intake implements Processor<byte[], byte[], Object, Object> {
             caseId = c.getCaseId();
             eventId = c.getEventId();
             occurredAt = c.getOccurredAt().toEpochMilli();
-            if (c.getType() == io.casewatch.schema.ComplaintEventType.UNKNOWN) {
+            if (c.getType() == ComplaintEventType.UNKNOWN) {
                 throw new InvalidEventException(Reason.UNKNOWN_ENUM, "complaint event type unknown to this version");
             }
             if (c.getMerchantId() == null || c.getMerchantId().isBlank()) {
@@ -126,13 +132,13 @@ final class Intake implements Processor<byte[], byte[], Object, Object> {
             caseId = c.getCaseId();
             eventId = c.getEventId();
             occurredAt = c.getOccurredAt().toEpochMilli();
-            if (c.getDirection() == io.casewatch.schema.Direction.UNKNOWN) {
+            if (c.getDirection() == Direction.UNKNOWN) {
                 throw new InvalidEventException(Reason.UNKNOWN_ENUM, "contact direction unknown to this version");
             }
-            if (io.casewatch.loops.TextLimit.exceeds(c.getText(), limits.maxTextChars())) {
+            if (TextLimit.exceeds(c.getText(), limits.maxTextChars())) {
                 // SPEC section 8: the contact counts and is classified on its head; the full text stays only in the
                 // source bytes (dead-lettered as they came if the case never opens).
-                c.setText(io.casewatch.loops.TextLimit.head(c.getText(), limits.maxTextChars()));
+                c.setText(TextLimit.head(c.getText(), limits.maxTextChars()));
                 truncated = true;
             }
         } else {
@@ -156,7 +162,7 @@ final class Intake implements Processor<byte[], byte[], Object, Object> {
                     + ": the record would sit on another case's partition");
         }
         if (!GuardedTimestampExtractor.inRange(occurredAt, limits.clock(), limits.maxFuture().toMillis())) {
-            throw new InvalidEventException(Reason.TIME_OUT_OF_RANGE, "occurredAt " + java.time.Instant.ofEpochMilli(occurredAt)
+            throw new InvalidEventException(Reason.TIME_OUT_OF_RANGE, "occurredAt " + Instant.ofEpochMilli(occurredAt)
                     + " is before 2000 or more than " + limits.maxFuture() + " ahead of the clock");
         }
         if (truncated) {

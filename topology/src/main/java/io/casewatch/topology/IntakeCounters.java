@@ -1,16 +1,21 @@
 package io.casewatch.topology;
 
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import io.casewatch.cases.InvalidEventException.Reason;
+import io.casewatch.stats.MerchantStatsProcessor;
 
 /**
  * What happened to input records, for the accounting invariant {@code in = processed + dead-lettered} (SPEC
  * section 8). Shared by every task of an instance; the metrics layer reads it.
  */
-public final class IntakeCounters implements io.casewatch.stats.MerchantStatsProcessor.Counters {
+public final class IntakeCounters implements MerchantStatsProcessor.Counters {
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong statsCorrections = new AtomicLong();
     private final AtomicLong statsDropped = new AtomicLong();
@@ -18,8 +23,8 @@ public final class IntakeCounters implements io.casewatch.stats.MerchantStatsPro
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong truncated = new AtomicLong();
     private final Map<Reason, AtomicLong> deadLettered = new EnumMap<>(Reason.class);
-    private final java.util.concurrent.ConcurrentMap<InputPartition, PartitionCounts> partitions = new java.util.concurrent.ConcurrentHashMap<>();
-    private volatile java.util.function.Consumer<InputPartition> onNewPartition = p -> { };
+    private final ConcurrentMap<InputPartition, PartitionCounts> partitions = new ConcurrentHashMap<>();
+    private volatile Consumer<InputPartition> onNewPartition = p -> { };
 
     /** One partition of one input topic. */
     public record InputPartition(String topic, int partition) {
@@ -95,14 +100,14 @@ public final class IntakeCounters implements io.casewatch.stats.MerchantStatsPro
 
     /** The counts of every input partition this instance has seen a record of, live. */
     public Map<InputPartition, PartitionCounts> partitions() {
-        return java.util.Collections.unmodifiableMap(partitions);
+        return Collections.unmodifiableMap(partitions);
     }
 
     /**
      * Told of each input partition the first time one of its records is counted (the metrics layer registers its
      * meters then); also told at once of those already seen.
      */
-    public void onNewPartition(java.util.function.Consumer<InputPartition> listener) {
+    public void onNewPartition(Consumer<InputPartition> listener) {
         this.onNewPartition = listener;
         partitions.keySet().forEach(listener);
     }

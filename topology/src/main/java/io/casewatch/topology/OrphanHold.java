@@ -2,6 +2,7 @@ package io.casewatch.topology;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -128,7 +129,7 @@ final class OrphanHold {
             CaseInput.Source s = new CaseInput.Source(r.getTopic(), r.getPartition(), r.getOffset(), r.getTimestamp(),
                     bytes(r.getKey()), bytes(r.getValue()), headers);
             Intake.deadLetter(context, deadLetterSink, counters, s, Reason.ORPHAN_CONTACT, "case " + caseId
-                    + " not opened within " + grace + " of its first record (stream time " + java.time.Instant.ofEpochMilli(streamTime) + ")");
+                    + " not opened within " + grace + " of its first record (stream time " + Instant.ofEpochMilli(streamTime) + ")");
         }
         store.delete(caseId);
     }

@@ -1,5 +1,7 @@
 package io.casewatch.topology;
 
+import java.nio.charset.StandardCharsets;
+
 import io.casewatch.schema.internal.CaseData;
 import io.casewatch.schema.serde.AvroSerde;
 
@@ -20,7 +22,7 @@ public final class StateImage {
     }
 
     public static byte[] caseKey(String caseId) {
-        return caseId.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return caseId.getBytes(StandardCharsets.UTF_8);
     }
 
     public static byte[] caseValue(CaseData c) {

@@ -2,6 +2,7 @@ package io.casewatch.topology;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -12,6 +13,8 @@ import io.casewatch.schema.ComplianceRecord;
 import io.casewatch.schema.Level;
 import io.casewatch.schema.MerchantStats;
 import io.casewatch.schema.internal.MerchantFact;
+import io.casewatch.schema.serde.AvroSerde;
+import io.casewatch.schema.serde.RecordSerdes;
 
 /**
  * Every topic casewatch reads or writes (SPEC section 2), by configurable name. Inputs are read as bytes and
@@ -58,7 +61,7 @@ public record Topics(
                 throw new IllegalArgumentException("unknown topic key '" + k + "'; known: " + DEFAULT_NAMES.keySet());
             }
         }
-        java.util.function.Function<String, String> n = k -> names.getOrDefault(k, DEFAULT_NAMES.get(k));
+        Function<String, String> n = k -> names.getOrDefault(k, DEFAULT_NAMES.get(k));
         Serde<byte[]> bytes = Serdes.ByteArray();
         Serde<String> str = Serdes.String();
         return new Topics(
@@ -66,14 +69,14 @@ public record Topics(
                 new Topic<>(n.apply("contacts"), bytes, bytes),
                 new Topic<>(n.apply("acks"), bytes, bytes),
                 new Topic<>(n.apply("ticks"), bytes, bytes),
-                new Topic<>(n.apply("l1"), str, io.casewatch.schema.serde.Serdes.ALERT),
-                new Topic<>(n.apply("l2"), str, io.casewatch.schema.serde.Serdes.ALERT),
-                new Topic<>(n.apply("l3"), str, io.casewatch.schema.serde.Serdes.ALERT),
-                new Topic<>(n.apply("status"), str, io.casewatch.schema.serde.Serdes.CASE_STATUS),
-                new Topic<>(n.apply("stats"), str, io.casewatch.schema.serde.Serdes.MERCHANT_STATS),
-                new Topic<>(n.apply("compliance"), str, io.casewatch.schema.serde.Serdes.COMPLIANCE_RECORD),
+                new Topic<>(n.apply("l1"), str, RecordSerdes.ALERT),
+                new Topic<>(n.apply("l2"), str, RecordSerdes.ALERT),
+                new Topic<>(n.apply("l3"), str, RecordSerdes.ALERT),
+                new Topic<>(n.apply("status"), str, RecordSerdes.CASE_STATUS),
+                new Topic<>(n.apply("stats"), str, RecordSerdes.MERCHANT_STATS),
+                new Topic<>(n.apply("compliance"), str, RecordSerdes.COMPLIANCE_RECORD),
                 new Topic<>(n.apply("dlq"), bytes, bytes),
-                new Topic<>(n.apply("facts"), str, new io.casewatch.schema.serde.AvroSerde<>(MerchantFact.class)));
+                new Topic<>(n.apply("facts"), str, new AvroSerde<>(MerchantFact.class)));
     }
 
     public Topic<String, Alert> escalation(Level level) {

@@ -5,10 +5,14 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
+import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.specific.SpecificRecord;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -124,7 +128,7 @@ public final class Workload {
         List<Long> stallAlerts = new ArrayList<>();
         // Replies on one case never repeat a text: a repeat would be a near-duplicate, i.e. a holding reply.
         int[] reply = {r.nextInt(SUBSTANTIVE.length)};
-        java.util.function.Supplier<String> substantive = () -> SUBSTANTIVE[reply[0]++ % SUBSTANTIVE.length];
+        Supplier<String> substantive = () -> SUBSTANTIVE[reply[0]++ % SUBSTANTIVE.length];
         int inbound = 1 + (int) Math.round(r.nextDouble() * 2 * shape.contactsScale());
         if (kind < 0.08) {
             // A stall: the customer writes again and again and hears only holding replies.
@@ -191,7 +195,7 @@ public final class Workload {
     }
 
     private void complaint(String caseId, String merchant, long at, ComplaintEventType type, int[] seq,
-            java.util.function.UnaryOperator<ComplaintEvent.Builder> more) {
+            UnaryOperator<ComplaintEvent.Builder> more) {
         ComplaintEvent e = more.apply(ComplaintEvent.newBuilder().setEventId(caseId + "-" + seq[0]++).setCaseId(caseId)
                 .setMerchantId(merchant).setOccurredAt(Instant.ofEpochMilli(at)).setType(type)).build();
         events.add(new Event("complaint", e, at));
@@ -219,7 +223,7 @@ public final class Workload {
     }
 
     private static int pick(double[] cumulative, double u) {
-        int i = java.util.Arrays.binarySearch(cumulative, u);
+        int i = Arrays.binarySearch(cumulative, u);
         return Math.min(cumulative.length - 1, i >= 0 ? i : -i - 1);
     }
 
@@ -229,7 +233,7 @@ public final class Workload {
             g.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
             g.setRootValueSeparator(null);
             for (Event e : events) {
-                AvroJson.writeWithStream(g, e.stream(), (org.apache.avro.generic.IndexedRecord) e.event());
+                AvroJson.writeWithStream(g, e.stream(), (IndexedRecord) e.event());
                 g.writeRaw('\n');
             }
         }

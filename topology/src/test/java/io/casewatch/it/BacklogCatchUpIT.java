@@ -27,7 +27,7 @@ import io.casewatch.app.AppConfig;
 import io.casewatch.app.Pipeline;
 import io.casewatch.schema.Alert;
 import io.casewatch.schema.AlertKind;
-import io.casewatch.schema.serde.Serdes;
+import io.casewatch.schema.serde.RecordSerdes;
 import io.casewatch.testing.Events;
 import io.casewatch.topology.Topics;
 
@@ -60,7 +60,7 @@ class BacklogCatchUpIT {
                 String id = "backlog-" + i;
                 Instant opened = base.plus(Duration.ofSeconds(30L * i));
                 var open = Events.opened(id, opened, null);
-                producer.send(rec(TOPICS.complaints().name(), id, Serdes.COMPLAINT_EVENT.toBytes(open), opened));
+                producer.send(rec(TOPICS.complaints().name(), id, RecordSerdes.COMPLAINT_EVENT.toBytes(open), opened));
                 records++;
                 if (i % 100 == 37) {
                     // The positive control: never answered, never resolved.
@@ -70,8 +70,8 @@ class BacklogCatchUpIT {
                 }
                 var reply = Events.agentReply(id, opened.plus(Duration.ofMinutes(30 + i % 30)), "We refunded $10 to your card today.", "en");
                 var resolved = Events.resolved(id, opened.plus(Duration.ofHours(40)));
-                producer.send(rec(TOPICS.contacts().name(), id, Serdes.CONTACT_EVENT.toBytes(reply), reply.getOccurredAt()));
-                producer.send(rec(TOPICS.complaints().name(), id, Serdes.COMPLAINT_EVENT.toBytes(resolved), resolved.getOccurredAt()));
+                producer.send(rec(TOPICS.contacts().name(), id, RecordSerdes.CONTACT_EVENT.toBytes(reply), reply.getOccurredAt()));
+                producer.send(rec(TOPICS.complaints().name(), id, RecordSerdes.COMPLAINT_EVENT.toBytes(resolved), resolved.getOccurredAt()));
                 records += 2;
             }
             producer.flush();

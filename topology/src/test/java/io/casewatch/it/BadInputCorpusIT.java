@@ -246,9 +246,9 @@ class BadInputCorpusIT {
 
     static byte[] bytesOf(Workload.Event e) {
         return switch (e.stream()) {
-            case "complaint" -> io.casewatch.schema.serde.Serdes.COMPLAINT_EVENT.toBytes((io.casewatch.schema.ComplaintEvent) e.event());
-            case "contact" -> io.casewatch.schema.serde.Serdes.CONTACT_EVENT.toBytes((io.casewatch.schema.ContactEvent) e.event());
-            case "ack" -> io.casewatch.schema.serde.Serdes.ESCALATION_ACK.toBytes((io.casewatch.schema.EscalationAck) e.event());
+            case "complaint" -> io.casewatch.schema.serde.RecordSerdes.COMPLAINT_EVENT.toBytes((io.casewatch.schema.ComplaintEvent) e.event());
+            case "contact" -> io.casewatch.schema.serde.RecordSerdes.CONTACT_EVENT.toBytes((io.casewatch.schema.ContactEvent) e.event());
+            case "ack" -> io.casewatch.schema.serde.RecordSerdes.ESCALATION_ACK.toBytes((io.casewatch.schema.EscalationAck) e.event());
             default -> throw new IllegalArgumentException(e.stream());
         };
     }

@@ -31,7 +31,7 @@ import io.casewatch.app.AppConfig;
 import io.casewatch.app.Pipeline;
 import io.casewatch.schema.Alert;
 import io.casewatch.schema.AlertKind;
-import io.casewatch.schema.serde.Serdes;
+import io.casewatch.schema.serde.RecordSerdes;
 import io.casewatch.testing.Events;
 import io.casewatch.topology.DeadLetters;
 
@@ -79,7 +79,7 @@ class DeadLetterOutageFaultsIT {
                     offset = producer.send(ItSupport.record(source.topic(), "out-1", garbage, Instant.now())).get().offset();
                     // Opened 25 hours ago, never answered: the default policy's 24-hour first response has passed.
                     producer.send(ItSupport.record(ItSupport.TOPICS.complaints().name(), "out-2",
-                            Serdes.COMPLAINT_EVENT.toBytes(Events.opened("out-2", opened, null)), opened)).get();
+                            RecordSerdes.COMPLAINT_EVENT.toBytes(Events.opened("out-2", opened, null)), opened)).get();
                 }
 
                 // The dead-letter topic cannot be read while it has no leader: the group's committed position is
@@ -160,7 +160,7 @@ class DeadLetterOutageFaultsIT {
     private static List<Alert> alerts(String bootstrapServers) {
         List<Alert> out = new ArrayList<>();
         for (String t : List.of(ItSupport.TOPICS.l1().name(), ItSupport.TOPICS.l2().name(), ItSupport.TOPICS.l3().name())) {
-            committed(bootstrapServers, t).forEach(r -> out.add(Serdes.ALERT.fromBytes(r.value())));
+            committed(bootstrapServers, t).forEach(r -> out.add(RecordSerdes.ALERT.fromBytes(r.value())));
         }
         return out;
     }

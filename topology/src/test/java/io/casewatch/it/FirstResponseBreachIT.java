@@ -23,7 +23,7 @@ import io.casewatch.app.Pipeline;
 import io.casewatch.schema.Alert;
 import io.casewatch.schema.AlertKind;
 import io.casewatch.schema.AlertStatus;
-import io.casewatch.schema.serde.Serdes;
+import io.casewatch.schema.serde.RecordSerdes;
 import io.casewatch.testing.Events;
 import io.casewatch.topology.Topics;
 
@@ -52,7 +52,7 @@ class FirstResponseBreachIT {
             send(producer, Events.opened("it-unanswered", openedLate, null));
             send(producer, Events.opened("it-answered", openedLate, null));
             var reply = Events.agentReply("it-answered", openedLate.plus(Duration.ofHours(2)), "We refunded $12 to your card today.", "en");
-            producer.send(record(TOPICS.contacts().name(), reply.getCaseId(), Serdes.CONTACT_EVENT.toBytes(reply), reply.getOccurredAt())).get();
+            producer.send(record(TOPICS.contacts().name(), reply.getCaseId(), RecordSerdes.CONTACT_EVENT.toBytes(reply), reply.getOccurredAt())).get();
         }
 
         Map<String, String> flags = Map.of("bootstrap.servers", BROKER.bootstrapServers(),
@@ -87,7 +87,7 @@ class FirstResponseBreachIT {
     }
 
     private static void send(KafkaProducer<byte[], byte[]> producer, io.casewatch.schema.ComplaintEvent e) throws Exception {
-        producer.send(record(TOPICS.complaints().name(), e.getCaseId(), Serdes.COMPLAINT_EVENT.toBytes(e), e.getOccurredAt())).get();
+        producer.send(record(TOPICS.complaints().name(), e.getCaseId(), RecordSerdes.COMPLAINT_EVENT.toBytes(e), e.getOccurredAt())).get();
     }
 
     private static ProducerRecord<byte[], byte[]> record(String topic, String key, byte[] value, Instant at) {

@@ -19,7 +19,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import io.casewatch.app.TopicProvisioner;
 import io.casewatch.broker.LocalKafka;
 import io.casewatch.schema.Alert;
-import io.casewatch.schema.serde.Serdes;
+import io.casewatch.schema.serde.RecordSerdes;
 import io.casewatch.topology.Topics;
 
 /** What the integration tests share: a real broker with casewatch's topics, and plain clients for it. */
@@ -99,7 +99,7 @@ final class ItSupport {
         p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        KafkaConsumer<String, Alert> c = new KafkaConsumer<>(p, new StringDeserializer(), Serdes.ALERT.deserializer());
+        KafkaConsumer<String, Alert> c = new KafkaConsumer<>(p, new StringDeserializer(), RecordSerdes.ALERT.deserializer());
         c.subscribe(List.of(TOPICS.l1().name(), TOPICS.l2().name(), TOPICS.l3().name()));
         return c;
     }

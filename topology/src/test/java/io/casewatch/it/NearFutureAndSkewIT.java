@@ -23,7 +23,7 @@ import io.casewatch.broker.LocalKafka;
 import io.casewatch.schema.Alert;
 import io.casewatch.schema.AlertKind;
 import io.casewatch.schema.CaseStatus;
-import io.casewatch.schema.serde.Serdes;
+import io.casewatch.schema.serde.RecordSerdes;
 import io.casewatch.testing.Events;
 
 /**
@@ -55,27 +55,27 @@ class NearFutureAndSkewIT {
             List<String> sent = new ArrayList<>();
             try (KafkaProducer<byte[], byte[]> p = ItSupport.producer(kafka)) {
                 // x: nothing of its own comes.
-                p.send(ItSupport.record(topics.complaints().name(), "x", Serdes.COMPLAINT_EVENT.toBytes(Events.opened("x", xOpened, null)), xOpened));
+                p.send(ItSupport.record(topics.complaints().name(), "x", RecordSerdes.COMPLAINT_EVENT.toBytes(Events.opened("x", xOpened, null)), xOpened));
                 // z: the same deadline; its reply comes from a producer whose clock is 18 minutes fast.
-                p.send(ItSupport.record(topics.complaints().name(), "z", Serdes.COMPLAINT_EVENT.toBytes(Events.opened("z", xOpened, null)), xOpened));
+                p.send(ItSupport.record(topics.complaints().name(), "z", RecordSerdes.COMPLAINT_EVENT.toBytes(Events.opened("z", xOpened, null)), xOpened));
                 Instant fast = now.plus(Duration.ofMinutes(18));
                 var zReply = Events.agentReply("z", fast, "We refunded $10 to your card today.", "en");
-                p.send(ItSupport.record(topics.contacts().name(), "z", Serdes.CONTACT_EVENT.toBytes(zReply), fast));
+                p.send(ItSupport.record(topics.contacts().name(), "z", RecordSerdes.CONTACT_EVENT.toBytes(zReply), fast));
                 // y: opened an hour ago, a contact stamped 15 minutes ahead (within max.future, 20 minutes here).
                 Instant yOpened = now.minus(Duration.ofHours(1));
-                p.send(ItSupport.record(topics.complaints().name(), "y", Serdes.COMPLAINT_EVENT.toBytes(Events.opened("y", yOpened, null)), yOpened));
+                p.send(ItSupport.record(topics.complaints().name(), "y", RecordSerdes.COMPLAINT_EVENT.toBytes(Events.opened("y", yOpened, null)), yOpened));
                 Instant ahead = now.plus(Duration.ofMinutes(15));
                 var yContact = Events.contact("y", io.casewatch.schema.Direction.INBOUND, io.casewatch.schema.Actor.CUSTOMER, ahead)
                         .setText("Any news?").setLanguage("en").build();
-                p.send(ItSupport.record(topics.contacts().name(), "y", Serdes.CONTACT_EVENT.toBytes(yContact), ahead));
+                p.send(ItSupport.record(topics.contacts().name(), "y", RecordSerdes.CONTACT_EVENT.toBytes(yContact), ahead));
                 // w: opened 15 minutes ahead (the complaints topic runs ahead too).
-                p.send(ItSupport.record(topics.complaints().name(), "w", Serdes.COMPLAINT_EVENT.toBytes(Events.opened("w", ahead, null)), ahead));
+                p.send(ItSupport.record(topics.complaints().name(), "w", RecordSerdes.COMPLAINT_EVENT.toBytes(Events.opened("w", ahead, null)), ahead));
                 // v: a contact 50 minutes ahead: beyond max.future, within what the broker accepts (1 hour).
-                p.send(ItSupport.record(topics.complaints().name(), "v", Serdes.COMPLAINT_EVENT.toBytes(Events.opened("v", yOpened, null)), yOpened));
+                p.send(ItSupport.record(topics.complaints().name(), "v", RecordSerdes.COMPLAINT_EVENT.toBytes(Events.opened("v", yOpened, null)), yOpened));
                 Instant tooFar = now.plus(Duration.ofMinutes(50));
                 var vContact = Events.contact("v", io.casewatch.schema.Direction.INBOUND, io.casewatch.schema.Actor.CUSTOMER, tooFar)
                         .setText("Hello?").setLanguage("en").build();
-                p.send(ItSupport.record(topics.contacts().name(), "v", Serdes.CONTACT_EVENT.toBytes(vContact), tooFar));
+                p.send(ItSupport.record(topics.contacts().name(), "v", RecordSerdes.CONTACT_EVENT.toBytes(vContact), tooFar));
                 p.flush();
                 sent.addAll(List.of("x", "z", "y", "w", "v"));
             }
@@ -86,7 +86,7 @@ class NearFutureAndSkewIT {
                 var uContact = Events.contact("y", io.casewatch.schema.Direction.INBOUND, io.casewatch.schema.Actor.CUSTOMER, refused)
                         .setText("Later?").setLanguage("en").build();
                 org.assertj.core.api.Assertions.assertThatThrownBy(() -> p.send(ItSupport.record(topics.contacts().name(), "y",
-                        Serdes.CONTACT_EVENT.toBytes(uContact), refused)).get())
+                        RecordSerdes.CONTACT_EVENT.toBytes(uContact), refused)).get())
                         .hasCauseInstanceOf(org.apache.kafka.common.errors.InvalidTimestampException.class);
             }
             Map<String, String> flags = new HashMap<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),

@@ -36,7 +36,7 @@ import io.casewatch.schema.AlertKind;
 import io.casewatch.schema.AlertStatus;
 import io.casewatch.schema.Evidence;
 import io.casewatch.schema.Level;
-import io.casewatch.schema.serde.Serdes;
+import io.casewatch.schema.serde.RecordSerdes;
 import io.casewatch.topology.DeadLetters;
 
 /**
@@ -77,7 +77,7 @@ class NotifyAlertmanagerIT {
 
     private static void publish(String topic, Alert a) throws Exception {
         try (KafkaProducer<byte[], byte[]> p = ItSupport.producer(BROKER.kafka())) {
-            p.send(new ProducerRecord<>(topic, a.getCaseId().toString().getBytes(StandardCharsets.UTF_8), Serdes.ALERT.toBytes(a))).get();
+            p.send(new ProducerRecord<>(topic, a.getCaseId().toString().getBytes(StandardCharsets.UTF_8), RecordSerdes.ALERT.toBytes(a))).get();
         }
     }
 

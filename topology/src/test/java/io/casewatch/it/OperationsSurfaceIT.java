@@ -41,7 +41,7 @@ import io.casewatch.app.AppConfig;
 import io.casewatch.app.Pipeline;
 import io.casewatch.schema.ComplaintEvent;
 import io.casewatch.schema.ContactEvent;
-import io.casewatch.schema.serde.Serdes;
+import io.casewatch.schema.serde.RecordSerdes;
 import io.casewatch.testing.Events;
 import io.casewatch.topology.Topics;
 
@@ -86,13 +86,13 @@ class OperationsSurfaceIT {
                 QUIET.add(send(producer, Events.opened("ops-quiet-" + i, now.minus(Duration.ofHours(1)), null)));
             }
             ContactEvent holding = Events.agentReply("ops-quiet-0", now.minusSeconds(600), "您的问题正在处理中，请耐心等待", "zh-Hans");
-            producer.send(ItSupport.record(TOPICS.contacts().name(), holding.getCaseId(), Serdes.CONTACT_EVENT.toBytes(holding),
+            producer.send(ItSupport.record(TOPICS.contacts().name(), holding.getCaseId(), RecordSerdes.CONTACT_EVENT.toBytes(holding),
                     holding.getOccurredAt())).get();
             producer.send(ItSupport.record(TOPICS.complaints().name(), "ops-garbage", new byte[] {0x01, 0x02, 0x03}, now)).get();
             // The case the timeline test looks at: a customer chasing by chat half an hour after the complaint.
             ContactEvent chaser = Events.contact(BREACHED.get(0), io.casewatch.schema.Direction.INBOUND, io.casewatch.schema.Actor.CUSTOMER,
                     now.minus(Duration.ofHours(25)).plus(Duration.ofMinutes(30))).setChannel(io.casewatch.schema.Channel.CHAT).build();
-            producer.send(ItSupport.record(TOPICS.contacts().name(), chaser.getCaseId(), Serdes.CONTACT_EVENT.toBytes(chaser),
+            producer.send(ItSupport.record(TOPICS.contacts().name(), chaser.getCaseId(), RecordSerdes.CONTACT_EVENT.toBytes(chaser),
                     chaser.getOccurredAt())).get();
             OPENED_AT = now.minus(Duration.ofHours(25));
         }
@@ -335,7 +335,7 @@ class OperationsSurfaceIT {
     }
 
     private static String send(KafkaProducer<byte[], byte[]> producer, ComplaintEvent e) throws Exception {
-        producer.send(ItSupport.record(TOPICS.complaints().name(), e.getCaseId(), Serdes.COMPLAINT_EVENT.toBytes(e), e.getOccurredAt())).get();
+        producer.send(ItSupport.record(TOPICS.complaints().name(), e.getCaseId(), RecordSerdes.COMPLAINT_EVENT.toBytes(e), e.getOccurredAt())).get();
         return e.getCaseId();
     }
 

@@ -17,7 +17,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.utils.Utils;
 
 import io.casewatch.schema.CaseStatus;
-import io.casewatch.schema.serde.Serdes;
+import io.casewatch.schema.serde.RecordSerdes;
 import io.casewatch.topology.DeadLetters;
 
 /**
@@ -100,7 +100,7 @@ final class OutputAccounting implements AutoCloseable {
             if (r.value() == null) {
                 latest.remove(caseId);
             } else {
-                latest.put(caseId, Serdes.CASE_STATUS.deserializer().deserialize(r.topic(), r.value()));
+                latest.put(caseId, RecordSerdes.CASE_STATUS.deserializer().deserialize(r.topic(), r.value()));
             }
         });
         drain(dlq, r -> {

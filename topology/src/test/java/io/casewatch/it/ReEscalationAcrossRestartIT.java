@@ -23,7 +23,7 @@ import io.casewatch.app.AppConfig;
 import io.casewatch.app.Pipeline;
 import io.casewatch.schema.Alert;
 import io.casewatch.schema.AlertKind;
-import io.casewatch.schema.serde.Serdes;
+import io.casewatch.schema.serde.RecordSerdes;
 import io.casewatch.testing.Events;
 
 /**
@@ -50,7 +50,7 @@ class ReEscalationAcrossRestartIT {
         Instant deadline = opened.plus(Duration.ofHours(24));
         try (KafkaProducer<byte[], byte[]> producer = ItSupport.producer(BROKER.kafka())) {
             var e = Events.opened("restart-1", opened, null);
-            producer.send(ItSupport.record(ItSupport.TOPICS.complaints().name(), e.getCaseId(), Serdes.COMPLAINT_EVENT.toBytes(e), opened)).get();
+            producer.send(ItSupport.record(ItSupport.TOPICS.complaints().name(), e.getCaseId(), RecordSerdes.COMPLAINT_EVENT.toBytes(e), opened)).get();
         }
         Map<String, String> flags = Map.of("bootstrap.servers", BROKER.bootstrapServers(),
                 StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString(),

@@ -58,7 +58,7 @@ import io.casewatch.schema.Alert;
 import io.casewatch.schema.AlertKind;
 import io.casewatch.schema.ComplaintEvent;
 import io.casewatch.schema.ContactEvent;
-import io.casewatch.schema.serde.Serdes;
+import io.casewatch.schema.serde.RecordSerdes;
 import io.casewatch.testing.Events;
 import io.casewatch.testing.LogCapture;
 import io.casewatch.topology.DeadLetters;
@@ -145,8 +145,8 @@ class SecureBrokerIT {
                 opened.plusSeconds(60)).setText("This is " + PII.get(0) + ", write to " + PII.get(1) + " or call " + PII.get(2)).build();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(asAdmin(Map.of(ProducerConfig.ACKS_CONFIG, "all")),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
-            producer.send(ItSupport.record(TOPICS.complaints().name(), "sec-1", Serdes.COMPLAINT_EVENT.toBytes(open), opened)).get();
-            producer.send(ItSupport.record(TOPICS.contacts().name(), "sec-1", Serdes.CONTACT_EVENT.toBytes(inbound), inbound.getOccurredAt())).get();
+            producer.send(ItSupport.record(TOPICS.complaints().name(), "sec-1", RecordSerdes.COMPLAINT_EVENT.toBytes(open), opened)).get();
+            producer.send(ItSupport.record(TOPICS.contacts().name(), "sec-1", RecordSerdes.CONTACT_EVENT.toBytes(inbound), inbound.getOccurredAt())).get();
         }
 
         Map<String, String> env = Map.of("CASEWATCH_KAFKA_SSL_TRUSTSTORE_PASSWORD", tls.password());
@@ -154,7 +154,7 @@ class SecureBrokerIT {
         try (Pipeline pipeline = Pipeline.start(AppConfig.load(config, env, Map.of()), Clock.systemUTC());
              KafkaConsumer<String, Alert> consumer = new KafkaConsumer<>(asAdmin(Map.of(ConsumerConfig.GROUP_ID_CONFIG, "it-secure-reader",
                      ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")),
-                     new StringDeserializer(), Serdes.ALERT.deserializer())) {
+                     new StringDeserializer(), RecordSerdes.ALERT.deserializer())) {
             consumer.subscribe(List.of(TOPICS.l1().name()));
             await(Duration.ofSeconds(45), "FIRST_RESPONSE_BREACH of sec-1 on " + TOPICS.l1().name(), () -> {
                 if (pipeline.failure().isDone()) {

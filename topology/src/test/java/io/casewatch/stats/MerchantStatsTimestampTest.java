@@ -40,7 +40,7 @@ class MerchantStatsTimestampTest {
             TestInputTopic<String, byte[]> ticks = d.createInputTopic(topics.ticks().name(), Serdes.String().serializer(),
                     Serdes.ByteArray().serializer());
             var e = Events.opened("c-1", opened, "GB");
-            complaints.pipeInput(new TestRecord<>("c-1", io.casewatch.schema.serde.Serdes.COMPLAINT_EVENT.toBytes(e), opened));
+            complaints.pipeInput(new TestRecord<>("c-1", io.casewatch.schema.serde.RecordSerdes.COMPLAINT_EVENT.toBytes(e), opened));
             RecordHeaders h = new RecordHeaders();
             h.add("casewatch.tick", "1".getBytes(StandardCharsets.UTF_8));
             ticks.pipeInput(new TestRecord<>("tick", new byte[0], h, now));

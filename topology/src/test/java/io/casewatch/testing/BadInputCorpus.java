@@ -16,7 +16,7 @@ import io.casewatch.schema.ComplaintEvent;
 import io.casewatch.schema.ComplaintEventType;
 import io.casewatch.schema.ContactEvent;
 import io.casewatch.schema.Direction;
-import io.casewatch.schema.serde.Serdes;
+import io.casewatch.schema.serde.RecordSerdes;
 
 /**
  * The bad-input corpus of SPEC section 8, checked in under {@code src/test/resources/corpus/} (one {@code .bin} file
@@ -44,48 +44,48 @@ public final class BadInputCorpus {
     public static List<Entry> generate() {
         List<Entry> out = new ArrayList<>();
         long t = T.toEpochMilli();
-        byte[] contact = Serdes.CONTACT_EVENT.toBytes(ContactEvent.newBuilder(Events.inbound("corpus-trunc", T)).setEventId("corpus-e1").build());
+        byte[] contact = RecordSerdes.CONTACT_EVENT.toBytes(ContactEvent.newBuilder(Events.inbound("corpus-trunc", T)).setEventId("corpus-e1").build());
         out.add(new Entry("01-truncated-avro.bin", "contact", "corpus-trunc", t, "UNDECODABLE",
                 Arrays.copyOf(contact, contact.length * 6 / 10)));
         out.add(new Entry("02-wrong-schema.bin", "contact", "corpus-wrong", t, "UNDECODABLE",
-                Serdes.COMPLAINT_EVENT.toBytes(opened("corpus-wrong", "corpus-e2", T))));
+                RecordSerdes.COMPLAINT_EVENT.toBytes(opened("corpus-wrong", "corpus-e2", T))));
         byte[] random = new byte[256];
         new Random(8L).nextBytes(random);
         out.add(new Entry("03-random-bytes.bin", "complaint", "corpus-random", t, "UNDECODABLE", random));
         out.add(new Entry("04-empty-value.bin", "complaint", "corpus-empty", t, "EMPTY_VALUE", new byte[0]));
         out.add(new Entry("05-null-key.bin", "complaint", null, t, "MISSING_CASE_ID",
-                Serdes.COMPLAINT_EVENT.toBytes(opened("corpus-nullkey", "corpus-e5", T))));
+                RecordSerdes.COMPLAINT_EVENT.toBytes(opened("corpus-nullkey", "corpus-e5", T))));
         out.add(new Entry("06-key-mismatch.bin", "complaint", "corpus-other", t, "KEY_MISMATCH",
-                Serdes.COMPLAINT_EVENT.toBytes(opened("corpus-keymismatch", "corpus-e6", T))));
+                RecordSerdes.COMPLAINT_EVENT.toBytes(opened("corpus-keymismatch", "corpus-e6", T))));
         // Over the text limit: counted on its case, opened just before, classified on its head (SPEC section 8).
         out.add(new Entry("07-oversized-text-opened.bin", "complaint", "corpus-big", t, PROCESSED,
-                Serdes.COMPLAINT_EVENT.toBytes(opened("corpus-big", "corpus-e17", T))));
-        out.add(new Entry("07-oversized-text.bin", "contact", "corpus-big", t, PROCESSED, Serdes.CONTACT_EVENT.toBytes(
+                RecordSerdes.COMPLAINT_EVENT.toBytes(opened("corpus-big", "corpus-e17", T))));
+        out.add(new Entry("07-oversized-text.bin", "contact", "corpus-big", t, PROCESSED, RecordSerdes.CONTACT_EVENT.toBytes(
                 ContactEvent.newBuilder(Events.inbound("corpus-big", T)).setEventId("corpus-e7").setText("请尽快处理".repeat(4_000)).build())));
         Instant future = Instant.parse("2100-01-01T00:00:00Z");
         // The record is stamped T: brokers refuse record timestamps far ahead of their clock; the event's own time is 2100.
         out.add(new Entry("08-future-timestamp.bin", "complaint", "corpus-future", t, "TIME_OUT_OF_RANGE",
-                Serdes.COMPLAINT_EVENT.toBytes(opened("corpus-future", "corpus-e8", future))));
+                RecordSerdes.COMPLAINT_EVENT.toBytes(opened("corpus-future", "corpus-e8", future))));
         Instant ancient = Instant.parse("1999-12-31T23:00:00Z");
         out.add(new Entry("09-ancient-timestamp.bin", "complaint", "corpus-ancient", ancient.toEpochMilli(), "TIME_OUT_OF_RANGE",
-                Serdes.COMPLAINT_EVENT.toBytes(opened("corpus-ancient", "corpus-e9", ancient))));
-        out.add(new Entry("10-unknown-event-type.bin", "complaint", "corpus-unknown-type", t, "UNKNOWN_ENUM", Serdes.COMPLAINT_EVENT.toBytes(
+                RecordSerdes.COMPLAINT_EVENT.toBytes(opened("corpus-ancient", "corpus-e9", ancient))));
+        out.add(new Entry("10-unknown-event-type.bin", "complaint", "corpus-unknown-type", t, "UNKNOWN_ENUM", RecordSerdes.COMPLAINT_EVENT.toBytes(
                 Events.complaint("corpus-unknown-type", ComplaintEventType.UNKNOWN, T).setEventId("corpus-e10").build())));
-        out.add(new Entry("11-unknown-direction.bin", "contact", "corpus-unknown-direction", t, "UNKNOWN_ENUM", Serdes.CONTACT_EVENT.toBytes(
+        out.add(new Entry("11-unknown-direction.bin", "contact", "corpus-unknown-direction", t, "UNKNOWN_ENUM", RecordSerdes.CONTACT_EVENT.toBytes(
                 ContactEvent.newBuilder(Events.inbound("corpus-unknown-direction", T)).setEventId("corpus-e11").setDirection(Direction.UNKNOWN).build())));
-        out.add(new Entry("12-orphan-contact.bin", "contact", "corpus-orphan", t, "ORPHAN_CONTACT", Serdes.CONTACT_EVENT.toBytes(
+        out.add(new Entry("12-orphan-contact.bin", "contact", "corpus-orphan", t, "ORPHAN_CONTACT", RecordSerdes.CONTACT_EVENT.toBytes(
                 ContactEvent.newBuilder(Events.inbound("corpus-orphan", T)).setEventId("corpus-e12").build())));
-        out.add(new Entry("13-ack-unknown-case.bin", "ack", "corpus-noack", t, "UNKNOWN_ALERT", Serdes.ESCALATION_ACK.toBytes(
+        out.add(new Entry("13-ack-unknown-case.bin", "ack", "corpus-noack", t, "UNKNOWN_ALERT", RecordSerdes.ESCALATION_ACK.toBytes(
                 io.casewatch.schema.EscalationAck.newBuilder(Events.ack("corpus-noack", "0123456789abcdef0123456789abcdef", io.casewatch.schema.Level.L1, T))
                         .setEventId("corpus-e13").build())));
-        byte[] dup = Serdes.COMPLAINT_EVENT.toBytes(opened("corpus-dup", "corpus-e14", T));
+        byte[] dup = RecordSerdes.COMPLAINT_EVENT.toBytes(opened("corpus-dup", "corpus-e14", T));
         out.add(new Entry("14-duplicate-event-id.bin", "complaint", "corpus-dup", t, PROCESSED, dup));
         out.add(new Entry("14-duplicate-event-id.bin", "complaint", "corpus-dup", t, PROCESSED, dup));
         // Out of order: the OPENED arrives first, then a contact stamped ten minutes before it. Both count.
         Instant later = T.plusSeconds(600);
         out.add(new Entry("15-out-of-order-opened.bin", "complaint", "corpus-ooo", later.toEpochMilli(), PROCESSED,
-                Serdes.COMPLAINT_EVENT.toBytes(opened("corpus-ooo", "corpus-e15", later))));
-        out.add(new Entry("16-out-of-order-contact.bin", "contact", "corpus-ooo", t, PROCESSED, Serdes.CONTACT_EVENT.toBytes(
+                RecordSerdes.COMPLAINT_EVENT.toBytes(opened("corpus-ooo", "corpus-e15", later))));
+        out.add(new Entry("16-out-of-order-contact.bin", "contact", "corpus-ooo", t, PROCESSED, RecordSerdes.CONTACT_EVENT.toBytes(
                 ContactEvent.newBuilder(Events.inbound("corpus-ooo", T)).setEventId("corpus-e16").build())));
         return out;
     }

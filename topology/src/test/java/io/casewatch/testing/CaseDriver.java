@@ -73,17 +73,17 @@ public final class CaseDriver implements AutoCloseable {
     }
 
     public CaseDriver pipe(ComplaintEvent e) {
-        complaints.pipeInput(new TestRecord<>(e.getCaseId(), io.casewatch.schema.serde.Serdes.COMPLAINT_EVENT.toBytes(e), e.getOccurredAt()));
+        complaints.pipeInput(new TestRecord<>(e.getCaseId(), io.casewatch.schema.serde.RecordSerdes.COMPLAINT_EVENT.toBytes(e), e.getOccurredAt()));
         return this;
     }
 
     public CaseDriver pipe(ContactEvent e) {
-        contacts.pipeInput(new TestRecord<>(e.getCaseId(), io.casewatch.schema.serde.Serdes.CONTACT_EVENT.toBytes(e), e.getOccurredAt()));
+        contacts.pipeInput(new TestRecord<>(e.getCaseId(), io.casewatch.schema.serde.RecordSerdes.CONTACT_EVENT.toBytes(e), e.getOccurredAt()));
         return this;
     }
 
     public CaseDriver pipe(EscalationAck e) {
-        acks.pipeInput(new TestRecord<>(e.getCaseId(), io.casewatch.schema.serde.Serdes.ESCALATION_ACK.toBytes(e), e.getOccurredAt()));
+        acks.pipeInput(new TestRecord<>(e.getCaseId(), io.casewatch.schema.serde.RecordSerdes.ESCALATION_ACK.toBytes(e), e.getOccurredAt()));
         return this;
     }
 

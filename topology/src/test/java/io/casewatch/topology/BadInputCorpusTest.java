@@ -77,7 +77,7 @@ class BadInputCorpusTest {
             // Events' time, not heartbeats, expires the orphan contact: a good case two hours later.
             var later = io.casewatch.testing.Events.opened("corpus-test-later", BadInputCorpus.T.plus(Duration.ofHours(2)), "GB");
             in.get("complaint").pipeInput(new TestRecord<>(later.getCaseId().getBytes(StandardCharsets.UTF_8),
-                    io.casewatch.schema.serde.Serdes.COMPLAINT_EVENT.toBytes(later), new RecordHeaders(), later.getOccurredAt()));
+                    io.casewatch.schema.serde.RecordSerdes.COMPLAINT_EVENT.toBytes(later), new RecordHeaders(), later.getOccurredAt()));
             RecordHeaders tick = new RecordHeaders();
             tick.add(Intake.TICK_HEADER, new byte[] {1});
             driver.createInputTopic(TOPICS.ticks().name(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer())

@@ -68,7 +68,7 @@ class DefectHandlerTest {
             facts.pipeInput(new TestRecord<>("m-1", brokenFact(), T0));
             rawFacts.pipeInput(new TestRecord<>("m-1", new byte[] {1, 2, 3}, T0));
             var opened = Events.opened("after-defect", T0, "GB");
-            complaints.pipeInput(new TestRecord<>(opened.getCaseId(), io.casewatch.schema.serde.Serdes.COMPLAINT_EVENT.toBytes(opened), T0));
+            complaints.pipeInput(new TestRecord<>(opened.getCaseId(), io.casewatch.schema.serde.RecordSerdes.COMPLAINT_EVENT.toBytes(opened), T0));
 
             List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
             // The undecodable fact is logged and skipped; TopologyTestDriver 4.3.1 does not pass on the dead-letter

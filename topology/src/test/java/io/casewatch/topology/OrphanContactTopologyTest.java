@@ -15,7 +15,7 @@ import io.casewatch.policy.PolicySet;
 import io.casewatch.schema.CaseStatus;
 import io.casewatch.schema.ComplaintEventType;
 import io.casewatch.schema.ContactEvent;
-import io.casewatch.schema.serde.Serdes;
+import io.casewatch.schema.serde.RecordSerdes;
 import io.casewatch.testing.CaseDriver;
 import io.casewatch.testing.Events;
 
@@ -106,7 +106,7 @@ class OrphanContactTopologyTest {
         CasewatchTopology.Settings s = settings();
         try (CaseDriver d = new CaseDriver(s)) {
             ContactEvent contact = Events.inbound("orphan", T0);
-            byte[] original = Serdes.CONTACT_EVENT.toBytes(contact);
+            byte[] original = RecordSerdes.CONTACT_EVENT.toBytes(contact);
             d.pipe(contact);
             d.tick(T0.plus(Duration.ofDays(1)));
             assertThat(d.deadLetters()).as("heartbeats alone do not expire it: events' time does").isEmpty();

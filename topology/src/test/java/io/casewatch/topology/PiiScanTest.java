@@ -43,7 +43,7 @@ import io.casewatch.schema.ContactEvent;
 import io.casewatch.schema.Direction;
 import io.casewatch.schema.EscalationAck;
 import io.casewatch.schema.Outcome;
-import io.casewatch.schema.serde.Serdes;
+import io.casewatch.schema.serde.RecordSerdes;
 import io.casewatch.testing.Events;
 import io.casewatch.testing.LogCapture;
 
@@ -86,7 +86,7 @@ class PiiScanTest {
             in.raw(TOPICS.complaints().name(), "pii-1", garbage(), T0.plusSeconds(30));
             // Acks are answered to published alerts: the ack's team is free text of the acking desk.
             driver.createOutputTopic(TOPICS.l1().name(), new org.apache.kafka.common.serialization.StringDeserializer(),
-                    Serdes.ALERT.deserializer()).readValuesToList().forEach(alerts::add);
+                    RecordSerdes.ALERT.deserializer()).readValuesToList().forEach(alerts::add);
             assertThat(alerts).as("the scenario raised L1 alerts to acknowledge").isNotEmpty();
             for (Alert a : alerts) {
                 in.pipe(EscalationAck.newBuilder(Events.ack(a.getCaseId(), a.getAlertId(), a.getLevel(), a.getDetectedAt().plusSeconds(60)))
@@ -245,11 +245,11 @@ class PiiScanTest {
 
         void pipe(SpecificRecord r) {
             if (r instanceof ComplaintEvent c) {
-                raw(TOPICS.complaints().name(), c.getCaseId(), Serdes.COMPLAINT_EVENT.toBytes(c), c.getOccurredAt());
+                raw(TOPICS.complaints().name(), c.getCaseId(), RecordSerdes.COMPLAINT_EVENT.toBytes(c), c.getOccurredAt());
             } else if (r instanceof ContactEvent c) {
-                raw(TOPICS.contacts().name(), c.getCaseId(), Serdes.CONTACT_EVENT.toBytes(c), c.getOccurredAt());
+                raw(TOPICS.contacts().name(), c.getCaseId(), RecordSerdes.CONTACT_EVENT.toBytes(c), c.getOccurredAt());
             } else if (r instanceof EscalationAck a) {
-                raw(TOPICS.acks().name(), a.getCaseId(), Serdes.ESCALATION_ACK.toBytes(a), a.getOccurredAt());
+                raw(TOPICS.acks().name(), a.getCaseId(), RecordSerdes.ESCALATION_ACK.toBytes(a), a.getOccurredAt());
             }
         }
 

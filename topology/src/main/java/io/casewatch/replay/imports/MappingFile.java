@@ -1,6 +1,7 @@
 package io.casewatch.replay.imports;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
@@ -10,6 +11,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -21,6 +23,7 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -54,7 +57,7 @@ public final class MappingFile {
 
     public static ImportMapping load(Path file) {
         try {
-            return parse(new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.UTF_8));
+            return parse(new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new MappingException(file + ": cannot read the mapping: " + e.getMessage());
         }
@@ -64,7 +67,7 @@ public final class MappingFile {
         JsonNode root;
         try {
             root = JSON.readTree(json);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new MappingException("mapping is not readable JSON: " + e.getOriginalMessage());
         }
         requireObject(root, "$");
@@ -170,7 +173,7 @@ public final class MappingFile {
             if (name.equals("stream")) {
                 throw new MappingException(path + ".stream: the stream is not a field; give it as the mapping's (or event's) stream");
             }
-            if (java.util.Arrays.stream(EventStream.values()).noneMatch(s -> s.hasField(name))) {
+            if (Arrays.stream(EventStream.values()).noneMatch(s -> s.hasField(name))) {
                 throw new MappingException(path + "." + name + ": not a field of ComplaintEvent, ContactEvent or EscalationAck");
             }
             out.put(name, value(e.getValue(), path + "." + name));

@@ -1,8 +1,10 @@
 package io.casewatch.replay.imports;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -175,7 +177,7 @@ final class RowMapper {
                 ZonedDateTime z;
                 try {
                     z = plus(p.parse(text), v.spec);
-                } catch (java.time.DateTimeException e) {
+                } catch (DateTimeException e) {
                     throw new RowRejected(RowRejected.Kind.UNPARSEABLE_TIME, v.column(),
                             "'" + text + "' does not read as " + p.pattern());
                 }
@@ -222,7 +224,7 @@ final class RowMapper {
     private Map<String, TimeParser> timeParsers(Map<String, ValueSpec> specs) {
         Map<String, TimeParser> out = new LinkedHashMap<>();
         specs.forEach((k, v) -> {
-            boolean time = java.util.Arrays.stream(EventStream.values())
+            boolean time = Arrays.stream(EventStream.values())
                     .anyMatch(s -> s.hasField(k) && EventStream.isTimestamp(s.schema().getField(k)));
             if (time) {
                 out.put(k, new TimeParser(v.format(), v.timeZone() != null ? v.timeZone() : mapping.timeZone(), mapping.locale()));
