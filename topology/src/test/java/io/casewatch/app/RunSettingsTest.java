@@ -10,10 +10,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.casewatch.escalation.EscalationRules;
+import io.casewatch.ops.MicrometerPipelineMetrics;
 import io.casewatch.policy.PolicySet;
 import io.casewatch.state.StoreKind;
 import io.casewatch.topology.CasewatchTopology;
-import io.casewatch.topology.PipelineMetrics;
+import io.casewatch.topology.IntakeCounters;
 import io.casewatch.topology.Topics;
 
 /** `run` tunes for live latency and `replay` for a report where the configuration is silent; the tests keep the topology's defaults. */
@@ -61,24 +62,7 @@ class RunSettingsTest {
         CasewatchTopology.Settings s = CasewatchTopology.Settings.builder(Topics.defaults(), PolicySet.presets(), CasewatchTopology.Settings.Preset.RUN)
                 .grace(Duration.ofSeconds(3)).maxFuture(Duration.ofHours(2)).maxTextChars(99).clock(Clock.systemUTC())
                 .escalation(EscalationRules.DEFAULT.withAckEscalation(false)).stores(StoreKind.IN_MEMORY).orphanGrace(Duration.ofMinutes(7))
-                .metrics(new PipelineMetrics() {
-                    @Override
-                    public void alertPublished(io.casewatch.schema.Alert alert) {
-                    }
-
-                    @Override
-                    public void holdingReplies(int count) {
-                    }
-
-                    @Override
-                    public void punctuation(long nanos) {
-                    }
-
-                    @Override
-                    public CaseGauges caseGauges(String taskId) {
-                        return CaseGauges.NONE;
-                    }
-                })
+                .metrics(new MicrometerPipelineMetrics(Clock.systemUTC(), new IntakeCounters(), a -> { }))
                 .build();
         assertThat(s.toBuilder().build()).isEqualTo(s);
         assertThat(s.withGrace(Duration.ofSeconds(4))).isEqualTo(s.toBuilder().grace(Duration.ofSeconds(4)).build()).isNotEqualTo(s);

@@ -44,6 +44,14 @@ class StallDetectionTest {
         stalls.check(c, p, t, out);
     }
 
+    /** A holding reply, then a contact on each of the next three days: the stall alert is raised on the third. */
+    private void stalledForThreeDays(CaseData c, Policy p, List<Alert> out) {
+        holding(c, p, t0 + HOUR, out);
+        for (int d = 1; d <= 3; d++) {
+            inbound(c, p, t0 + d * DAY, out);
+        }
+    }
+
     @Test
     void stallLoopFiresAtTheThirdContactAnsweredOnlyByHoldingReplies() {
         CaseData c = Cases.opened("s-1");
@@ -94,10 +102,7 @@ class StallDetectionTest {
         CaseData c = Cases.opened("s-1");
         Policy p = Cases.policyOf(c);
         List<Alert> out = new ArrayList<>();
-        holding(c, p, t0 + HOUR, out);
-        for (int d = 1; d <= 3; d++) {
-            inbound(c, p, t0 + d * DAY, out);
-        }
+        stalledForThreeDays(c, p, out);
         holding(c, p, t0 + 3 * DAY + HOUR, out);
         holding(c, p, t0 + 3 * DAY + 2 * HOUR, out);
         assertThat(out).extracting(Alert::getLevel).containsExactly(Level.L2);
@@ -113,10 +118,7 @@ class StallDetectionTest {
         CaseData c = Cases.opened("s-1");
         Policy p = Cases.policyOf(c);
         List<Alert> out = new ArrayList<>();
-        holding(c, p, t0 + HOUR, out);
-        for (int d = 1; d <= 3; d++) {
-            inbound(c, p, t0 + d * DAY, out);
-        }
+        stalledForThreeDays(c, p, out);
         List<Alert> closed = new ArrayList<>();
 
         stalls.endEpisode(c, t0 + 4 * DAY, "substantive reply", closed);
