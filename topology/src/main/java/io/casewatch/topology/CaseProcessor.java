@@ -66,6 +66,8 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
     private final IntakeCounters counters;
     private final PipelineMetrics metrics;
     private final OrphanHold orphans;
+    private final GateHold held = new GateHold();
+    private final Intake.Limits limits;
     private PipelineMetrics.CaseGauges gauges = PipelineMetrics.CaseGauges.NONE;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, CaseData> cases;
@@ -129,8 +131,9 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
 
     CaseProcessor(CaseEngine engine, Duration grace, Duration punctuateEvery, Sinks sinks, IntakeCounters counters, PipelineMetrics metrics,
             Duration orphanGrace, int decodedCases, Duration watermarkPace, Duration statusInterval, boolean statusOnWallClock,
-            InputProgress progress, String[] inputTopics) {
+            InputProgress progress, String[] inputTopics, Intake.Limits limits) {
         this.progress = progress;
+        this.limits = limits;
         this.inputTopics = inputTopics.clone();
         this.inputTime = new long[inputTopics.length];
         this.statusInterval = statusInterval;
@@ -148,12 +151,12 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
 
     static ProcessorSupplier<String, CaseTaskInput, Object, Object> supplier(CaseEngine engine, Duration grace, Duration punctuateEvery,
             Sinks sinks, IntakeCounters counters, PipelineMetrics metrics, StoreKind stores, Duration orphanGrace, Duration watermarkPace,
-            Duration statusInterval, boolean statusOnWallClock, InputProgress progress, String[] inputTopics) {
+            Duration statusInterval, boolean statusOnWallClock, InputProgress progress, String[] inputTopics, Intake.Limits limits) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, CaseTaskInput, Object, Object> get() {
                 return new CaseProcessor(engine, grace, punctuateEvery, sinks, counters, metrics, orphanGrace, stores.decodedCases(),
-                        watermarkPace, statusInterval, statusOnWallClock, progress, inputTopics);
+                        watermarkPace, statusInterval, statusOnWallClock, progress, inputTopics, limits);
             }
 
             @Override
@@ -161,7 +164,8 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
                 return Set.of(
                         stores.keyValue(Names.CASE_STORE, Serdes.String(), new AvroSerde<>(CaseData.class)),
                         stores.keyValue(Names.CASE_META, Serdes.String(), Serdes.Long()),
-                        OrphanHold.storeBuilder(stores));
+                        OrphanHold.storeBuilder(stores),
+                        GateHold.storeBuilder(stores));
             }
         };
     }
@@ -183,6 +187,7 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
             progress.started(topic, partition);
         }
         orphans.init(context);
+        held.init(context);
         context.schedule(punctuateEvery, PunctuationType.STREAM_TIME, this::fireDueTimers);
         if (!watermarkPace.isZero()) {
             context.schedule(watermarkPace, PunctuationType.WALL_CLOCK_TIME, this::sendHeldWatermark);
@@ -269,6 +274,57 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
         CaseInput in = (CaseInput) record.value();
         noteInputTime(in.source().topic(), record.timestamp());
         String caseId = record.key();
+        if (progress.gatesDeadlines() && mustWait(caseId, in)) {
+            held.hold(caseId, in);
+            return;
+        }
+        apply(caseId, in);
+    }
+
+    /**
+     * Whether the event must wait for the gate ({@link GateHold}): applying it would first fire a clock of its case
+     * that not every input partition is proven past, or events of its case already wait. A case that has kept
+     * {@link GateHold#MAX_EVENTS} waiting gets them applied now, in their order, as an ungated deployment would.
+     */
+    private boolean mustWait(String caseId, CaseInput in) {
+        if (held.holds(caseId)) {
+            if (!held.full(caseId)) {
+                return true;
+            }
+            applyHeld(caseId, Long.MAX_VALUE);
+            return false;
+        }
+        CaseData c = decoded.get(caseId);
+        if (c == null || !c.getOpened() || c.getTimerAt() == null) {
+            return false;
+        }
+        long due = c.getTimerAt();
+        return due <= in.occurredAt() - grace.toMillis() && due > firedUpTo(context.currentStreamTimeMs());
+    }
+
+    /** Applies the case's waiting events up to {@code upTo} (event time), earliest first. */
+    private void applyHeld(String caseId, long upTo) {
+        for (CaseInput.Source s : held.take(caseId, upTo)) {
+            CaseInput in;
+            try {
+                in = Intake.decode(kindOf(s.topic()), limits, s);
+            } catch (InvalidEventException e) {
+                // It decoded when it was read; only a changed limit could refuse it now.
+                Intake.deadLetter(context, sinks.deadLetters(), counters, s, e.reason(), e.getMessage());
+                continue;
+            }
+            apply(caseId, in);
+        }
+    }
+
+    private CaseInput.Kind kindOf(String topic) {
+        if (topic.equals(inputTopics[0])) {
+            return CaseInput.Kind.COMPLAINT;
+        }
+        return topic.equals(inputTopics[1]) ? CaseInput.Kind.CONTACT : CaseInput.Kind.ACK;
+    }
+
+    private void apply(String caseId, CaseInput in) {
         if (isOpening(in)) {
             openedTime = Math.max(openedTime, in.occurredAt());
         }
@@ -286,9 +342,9 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
         CaseState before = stored == null ? null : c.getState();
         List<Alert> alerts = new ArrayList<>();
         int holdingBefore = c.getHolding();
-        // The case's own clocks up to this event's time, before it is applied: the engine expects a case's events in
-        // time order, which Kafka Streams' time-aligned reading of the task's partitions provides (max.task.idle.ms
-        // >= 0 waits for a partition known to hold more). Clocks fired by time passing alone wait for the gate.
+        // The case's own clocks up to this event's time, before it is applied. When deadlines are gated, an event
+        // that would fire one the gate has not passed has waited for it (mustWait); otherwise the engine relies on
+        // Kafka Streams' time-aligned reading of the task's partitions (max.task.idle.ms), as replay does.
         long firedUpTo = in.occurredAt() - grace.toMillis();
         try {
             alerts.addAll(engine.advance(c, firedUpTo));
@@ -386,6 +442,12 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
             return;
         }
         reindexOnPolicyChange(now, streamTime);
+        // Waiting events first: a case's clocks that fall due after one of its events must see it applied.
+        if (!held.isEmpty()) {
+            for (String caseId : held.dueBy(now + grace.toMillis())) {
+                applyHeld(caseId, now + grace.toMillis());
+            }
+        }
         List<Bytes> due = timers.dueBy(now, MAX_TIMERS_PER_PUNCTUATION);
         for (Bytes key : due) {
             String caseId = caseIdOf(key);

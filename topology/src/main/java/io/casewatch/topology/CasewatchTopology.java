@@ -372,7 +372,7 @@ public final class CasewatchTopology {
         CaseProcessor.Sinks sinks = new CaseProcessor.Sinks(GATE, SINK_L1, SINK_L2, SINK_L3, SINK_STATUS, SINK_DLQ, SINK_FACTS, SINK_COMPLIANCE);
         plan.processor(CASES, CaseProcessor.supplier(engine, s.grace(), s.punctuateEvery(), sinks, s.counters(), s.metrics(), s.stores(), s.orphanGrace(),
                 s.stats().watermarkPace(), s.statusInterval(), s.clock() != null, s.inputProgress(),
-                new String[] {t.complaints().name(), t.contacts().name(), t.acks().name()}),
+                new String[] {t.complaints().name(), t.contacts().name(), t.acks().name()}, limits),
                 INTAKE_COMPLAINTS, INTAKE_CONTACTS, INTAKE_ACKS, INTAKE_TICKS);
         plan.processor(GATE, EscalationGate.supplier(s.escalation(), sinks, s.metrics(), s.stores()), CASES);
 

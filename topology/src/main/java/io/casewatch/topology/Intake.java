@@ -83,7 +83,10 @@ final class Intake implements Processor<byte[], byte[], Object, Object> {
         CaseInput.Source source = new CaseInput.Source(meta == null ? null : meta.topic(), meta == null ? -1 : meta.partition(),
                 meta == null ? -1 : meta.offset(), record.timestamp(), record.key(), record.value(), record.headers());
         try {
-            CaseInput input = decode(record, source);
+            CaseInput input = decode(kind, limits, source);
+            if (input.textTruncated()) {
+                counters.truncated();
+            }
             counters.accept();
             context.forward(new Record<Object, Object>(caseIdOf(input), input, record.timestamp(), record.headers()), caseProcessor);
         } catch (InvalidEventException e) {
@@ -99,8 +102,12 @@ final class Intake implements Processor<byte[], byte[], Object, Object> {
                 DeadLetters.headers(s, reason, error)), sink);
     }
 
-    private CaseInput decode(Record<byte[], byte[]> record, CaseInput.Source source) {
-        byte[] value = record.value();
+    /**
+     * The event a record of {@code kind}'s topic holds, checked (SPEC section 8); the case processor decodes a record
+     * it kept waiting again with the same limits.
+     */
+    static CaseInput decode(CaseInput.Kind kind, Limits limits, CaseInput.Source source) {
+        byte[] value = source.value();
         if (value == null || value.length == 0) {
             throw new InvalidEventException(Reason.EMPTY_VALUE, "empty value on " + source.topic());
         }
@@ -153,7 +160,7 @@ final class Intake implements Processor<byte[], byte[], Object, Object> {
         if (eventId == null || eventId.isBlank()) {
             throw new InvalidEventException(Reason.MISSING_CASE_ID, "event without eventId");
         }
-        byte[] key = record.key();
+        byte[] key = source.key();
         if (key == null || key.length == 0) {
             throw new InvalidEventException(Reason.MISSING_CASE_ID, "record without key; the key must be the caseId");
         }
@@ -164,9 +171,6 @@ final class Intake implements Processor<byte[], byte[], Object, Object> {
         if (!GuardedTimestampExtractor.inRange(occurredAt, limits.clock(), limits.maxFuture().toMillis())) {
             throw new InvalidEventException(Reason.TIME_OUT_OF_RANGE, "occurredAt " + Instant.ofEpochMilli(occurredAt)
                     + " is before 2000 or more than " + limits.maxFuture() + " ahead of the clock");
-        }
-        if (truncated) {
-            counters.truncated();
         }
         return new CaseInput(kind, event, eventId, occurredAt, source, truncated);
     }

@@ -34,6 +34,8 @@ public final class Names {
     public static final String CASE_STORE = "case-store";
     /** Contacts and acks of cases whose OPENED has not come yet, held for the orphan grace. */
     public static final String CASE_PENDING = "case-pending";
+    /** Events of opened cases read ahead of the input-partition gate, waiting for it (docs/time.md). */
+    public static final String CASE_HELD = "case-held";
     /** The case processor's bookkeeping per task (policy epoch, status sequence). */
     public static final String CASE_META = "case-meta";
     /** The escalation gate's storm windows. */

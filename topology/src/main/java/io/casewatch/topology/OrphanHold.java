@@ -1,20 +1,17 @@
 package io.casewatch.topology;
 
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 
 import io.casewatch.cases.InvalidEventException.Reason;
-import io.casewatch.schema.internal.PendingHeader;
 import io.casewatch.schema.internal.PendingInputs;
 import io.casewatch.schema.internal.PendingRecord;
 import io.casewatch.schema.serde.AvroSerde;
@@ -90,14 +87,7 @@ final class OrphanHold {
             p = new PendingInputs(heldAt, new ArrayList<>(), 0L);
         }
         List<PendingRecord> records = new ArrayList<>(p.getRecords());
-        List<PendingHeader> headers = new ArrayList<>();
-        if (s.headers() != null) {
-            for (Header h : s.headers()) {
-                headers.add(new PendingHeader(h.key(), h.value() == null ? null : ByteBuffer.wrap(h.value())));
-            }
-        }
-        records.add(new PendingRecord(s.topic() == null ? "" : s.topic(), s.partition(), s.offset(), s.timestamp(),
-                s.key() == null ? null : ByteBuffer.wrap(s.key()), s.value() == null ? null : ByteBuffer.wrap(s.value()), headers));
+        records.add(PendingRecords.of(s));
         p.setRecords(records);
         p.setBytes(p.getBytes() + sizeOf(s));
         store.put(caseId, p);
@@ -122,12 +112,7 @@ final class OrphanHold {
             return;
         }
         for (PendingRecord r : p.getRecords()) {
-            RecordHeaders headers = new RecordHeaders();
-            for (PendingHeader h : r.getHeaders()) {
-                headers.add(h.getKey(), bytes(h.getValue()));
-            }
-            CaseInput.Source s = new CaseInput.Source(r.getTopic(), r.getPartition(), r.getOffset(), r.getTimestamp(),
-                    bytes(r.getKey()), bytes(r.getValue()), headers);
+            CaseInput.Source s = PendingRecords.source(r);
             Intake.deadLetter(context, deadLetterSink, counters, s, Reason.ORPHAN_CONTACT, "case " + caseId
                     + " not opened within " + grace + " of its first record (stream time " + Instant.ofEpochMilli(streamTime) + ")");
         }
@@ -148,14 +133,5 @@ final class OrphanHold {
             }
         }
         return n;
-    }
-
-    private static byte[] bytes(ByteBuffer b) {
-        if (b == null) {
-            return null;
-        }
-        byte[] out = new byte[b.remaining()];
-        b.duplicate().get(out);
-        return out;
     }
 }

@@ -40,7 +40,7 @@ class CaseProcessorRestartTest {
     private final ProcessorSupplier<String, CaseTaskInput, Object, Object> supplier = CaseProcessor.supplier(
             new CaseEngine(PolicySet.presets(), HoldingReplyClassifier.shipped(), EscalationRules.DEFAULT), GRACE, Duration.ofMillis(500),
             SINKS, new IntakeCounters(), PipelineMetrics.NONE, StoreKind.IN_MEMORY, Duration.ofHours(1), Duration.ZERO,
-            Duration.ofSeconds(1), true, InputProgress.STREAM_TIME, new String[] {"complaints", "contacts", "acks"});
+            Duration.ofSeconds(1), true, InputProgress.STREAM_TIME, new String[] {"complaints", "contacts", "acks"}, Intake.Limits.DEFAULT);
 
     private final List<KeyValueStore<?, ?>> stores = new ArrayList<>();
     private long offset;

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import io.casewatch.policy.PolicySet;
 import io.casewatch.schema.Alert;
 import io.casewatch.schema.AlertKind;
+import io.casewatch.schema.CaseState;
 import io.casewatch.testing.CaseDriver;
 import io.casewatch.testing.Events;
 
@@ -120,6 +121,55 @@ class DeadlineGateTest {
             progress.lagging.clear();
             d.heartbeat(AFTER_DEADLINE.plusSeconds(1), progress.ends(topics));
             assertThat(breached(d)).isTrue();
+        }
+    }
+
+    @Test
+    void aLaterEventOfTheCaseWaitsForTheReplyStillUnreadOnAnotherPartition() {
+        Progress progress = new Progress();
+        try (CaseDriver d = new CaseDriver(settings(progress))) {
+            d.pipe(Events.opened("c-1", T0, "GB"));
+            d.heartbeat(T0.plus(Duration.ofMinutes(1)), progress.ends(topics));
+
+            // The reply is in the contacts partition but not fetched yet; the resolution, read first, is days later.
+            progress.lagging.add(topics.contacts().name());
+            d.pipe(Events.resolved("c-1", AFTER_DEADLINE));
+            assertThat(breached(d)).as("the resolution waits: applying it would fire the deadline past the gate").isFalse();
+            assertThat(d.lastStatus().getState()).as("not applied yet").isEqualTo(CaseState.OPEN);
+
+            progress.lagging.clear();
+            d.pipe(Events.agentReply("c-1", REPLY, "We have refunded you today.", "en"));
+            d.heartbeat(AFTER_DEADLINE.plusSeconds(1), progress.ends(topics));
+            assertThat(breached(d)).as("answered before the deadline").isFalse();
+            assertThat(d.lastStatus().getState()).as("the resolution applied after the reply").isEqualTo(CaseState.RESOLVED);
+            assertThat(d.lastStatus().getOutboundContacts()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void onStreamTimeAloneALaterEventOfTheCaseFiresTheDeadlineBeforeTheReply() {
+        try (CaseDriver d = new CaseDriver(settings(InputProgress.STREAM_TIME))) {
+            d.pipe(Events.opened("c-1", T0, "GB"));
+            d.pipe(Events.resolved("c-1", AFTER_DEADLINE));
+            d.pipe(Events.agentReply("c-1", REPLY, "We have refunded you today.", "en"));
+            assertThat(breached(d)).as("the resolution was applied before the reply was read").isTrue();
+        }
+    }
+
+    @Test
+    void aCaseThatKeepsTooManyEventsWaitingHasThemAppliedInTheirOrder() {
+        Progress progress = new Progress();
+        progress.lagging.add(topics.acks().name());
+        try (CaseDriver d = new CaseDriver(settings(progress))) {
+            d.pipe(Events.opened("c-1", T0, "GB"));
+            for (int i = 0; i < GateHold.MAX_EVENTS; i++) {
+                d.pipe(Events.inbound("c-1", AFTER_DEADLINE.plusSeconds(i)));
+            }
+            assertThat(breached(d)).as("every contact waits for the acks partition").isFalse();
+
+            d.pipe(Events.inbound("c-1", AFTER_DEADLINE.plusSeconds(GateHold.MAX_EVENTS)));
+            assertThat(breached(d)).as("past the bound the case goes on without the gate").isTrue();
+            assertThat(d.lastStatus().getInboundContacts()).isEqualTo(GateHold.MAX_EVENTS + 1);
         }
     }
 }
