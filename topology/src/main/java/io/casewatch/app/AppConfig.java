@@ -46,6 +46,8 @@ public final class AppConfig {
     public static final String GRACE = "casewatch.lateness.grace";
     public static final String PUNCTUATE = "casewatch.punctuate.interval";
     public static final String TICK = "casewatch.tick.interval";
+    /** {@link #gatesDeadlines}. */
+    public static final String DEADLINE_GATE = "casewatch.deadline.gate";
     public static final String MAX_FUTURE = "casewatch.max.future";
     public static final String MAX_TEXT = "casewatch.max.text.chars";
     public static final String ORPHAN_GRACE = "casewatch.orphan.grace";
@@ -74,7 +76,7 @@ public final class AppConfig {
     public static final String ROCKSDB_MEMORY_MIB = "casewatch.rocksdb.memory.mib";
     public static final String ROCKSDB_WRITE_BUFFER_MIB = "casewatch.rocksdb.write.buffer.mib";
 
-    static final Set<String> CASEWATCH_KEYS = Set.of(POLICIES_FILE, PHRASES_DIR, SIMILARITY, GRACE, PUNCTUATE, TICK, STATS_GRACE, STATS_LIVE, STATS_WATERMARK_PACE, STATUS_INTERVAL,
+    static final Set<String> CASEWATCH_KEYS = Set.of(POLICIES_FILE, PHRASES_DIR, SIMILARITY, GRACE, PUNCTUATE, TICK, DEADLINE_GATE, STATS_GRACE, STATS_LIVE, STATS_WATERMARK_PACE, STATUS_INTERVAL,
             MAX_FUTURE, MAX_TEXT, ORPHAN_GRACE, STORM_CAP, STORM_WINDOW, QUIET_CALENDAR, HTTP_BIND, HTTP_PORT, HTTP_ADVERTISED_HOST, HTTP_TOKEN,
             HTTP_TOKEN_FILE, STARTUP_TIMEOUT, ROCKSDB_MEMORY_MIB, ROCKSDB_WRITE_BUFFER_MIB,
             NOTIFY_ALERTMANAGER_URLS, NOTIFY_CASE_URL, NOTIFY_DEPLOYMENT, NOTIFY_GROUP, NOTIFY_RESEND, NOTIFY_GIVE_UP, NOTIFY_HTTP_BIND, NOTIFY_HTTP_PORT);
@@ -211,6 +213,21 @@ public final class AppConfig {
         } catch (RuntimeException e) {
             throw new ConfigException(key + ": '" + v + "' is not an ISO-8601 duration such as PT0.5S");
         }
+    }
+
+    /**
+     * Whether deadlines fired by time passing wait until every input partition of their task is proven past them
+     * (docs/time.md, "Deadlines safe by construction"): {@code proven}, {@code stream-time}, or {@code auto} (the
+     * default: proven when this instance writes heartbeats).
+     */
+    public boolean gatesDeadlines(boolean ticks) {
+        String v = values.getOrDefault(DEADLINE_GATE, "auto");
+        return switch (v) {
+            case "auto" -> ticks;
+            case "proven" -> true;
+            case "stream-time" -> false;
+            default -> throw new ConfigException(DEADLINE_GATE + ": '" + v + "' is not one of auto, proven, stream-time");
+        };
     }
 
     public int integer(String key, int dflt) {

@@ -236,10 +236,11 @@ public final class Pipeline implements AutoCloseable {
     public static Pipeline start(AppConfig cfg, Clock clock, int defaultHttpPort) {
         CasewatchTopology.Settings s = runSettings(cfg).withClock(clock);
         Duration tickEvery = cfg.duration(AppConfig.TICK, RUN_TICK);
-        // With this instance's heartbeats, a deadline waits until every input partition is proven past it, so tasks
-        // need not idle for a partition that looks empty (docs/time.md). Without them (heartbeats from elsewhere),
-        // nothing proves a quiet partition caught up: deadlines follow stream time, with Kafka Streams' idling.
-        boolean gated = !tickEvery.isZero();
+        // Gated, a deadline waits until every input partition is proven past it, so tasks need not idle for a
+        // partition that looks empty (docs/time.md). The proofs are heartbeats with end offsets, this instance's or
+        // another ticker's; without any, nothing proves a quiet partition caught up, so by default only an instance
+        // that ticks is gated and the others follow stream time, with Kafka Streams' idling.
+        boolean gated = cfg.gatesDeadlines(!tickEvery.isZero());
         if (gated) {
             s = s.withInputProgress(new FetchedInputs());
         }

@@ -35,6 +35,7 @@ public final class MicrometerPipelineMetrics implements PipelineMetrics, MeterBi
     private final ConcurrentMap<String, Counter> published = new ConcurrentHashMap<>();
     private MeterRegistry registry;
     private Counter holding;
+    private Counter waited;
     private Timer punctuation;
     private Timer latency;
 
@@ -59,6 +60,9 @@ public final class MicrometerPipelineMetrics implements PipelineMetrics, MeterBi
         }
         this.registry = registry;
         this.holding = Counter.builder("casewatch.holding.replies").description("Outbound replies judged holding replies")
+                .register(registry);
+        this.waited = Counter.builder("casewatch.events.waited")
+                .description("Events that waited for every input partition to be proven past them before they were applied")
                 .register(registry);
         this.punctuation = Timer.builder("casewatch.punctuation").description("Time of one punctuation of the case processor")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
@@ -111,6 +115,11 @@ public final class MicrometerPipelineMetrics implements PipelineMetrics, MeterBi
             latency.record(Math.max(0L, clock.millis() - a.getDetectedAt().toEpochMilli()), TimeUnit.MILLISECONDS);
         }
         onPublished.accept(a);
+    }
+
+    @Override
+    public void eventWaited() {
+        waited.increment();
     }
 
     @Override

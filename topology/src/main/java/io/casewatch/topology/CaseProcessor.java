@@ -276,15 +276,18 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
         String caseId = record.key();
         if (progress.gatesDeadlines() && mustWait(caseId, in)) {
             held.hold(caseId, in);
+            metrics.eventWaited();
             return;
         }
         apply(caseId, in);
     }
 
     /**
-     * Whether the event must wait for the gate ({@link GateHold}): applying it would first fire a clock of its case
-     * that not every input partition is proven past, or events of its case already wait. A case that has kept
-     * {@link GateHold#MAX_EVENTS} waiting gets them applied now, in their order, as an ungated deployment would.
+     * Whether the event must wait for the gate ({@link GateHold}): events of its case already wait; or another input
+     * partition of the task is not proven to within the grace of the event's time, so an earlier event of the case
+     * may still be unread there (a failover, a partition read behind the others); or applying it would first fire a
+     * clock of its case that not every partition is proven past. A case that has kept {@link GateHold#MAX_EVENTS}
+     * waiting gets them applied now, in their order, as an ungated deployment would.
      */
     private boolean mustWait(String caseId, CaseInput in) {
         if (held.holds(caseId)) {
@@ -294,12 +297,17 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
             applyHeld(caseId, Long.MAX_VALUE);
             return false;
         }
+        long firable = firedUpTo(context.currentStreamTimeMs());
+        long fireTo = in.occurredAt() - grace.toMillis();
+        if (fireTo > firable + grace.toMillis()) {
+            return true;
+        }
         CaseData c = decoded.get(caseId);
         if (c == null || !c.getOpened() || c.getTimerAt() == null) {
             return false;
         }
         long due = c.getTimerAt();
-        return due <= in.occurredAt() - grace.toMillis() && due > firedUpTo(context.currentStreamTimeMs());
+        return due <= fireTo && due > firable;
     }
 
     /** Applies the case's waiting events up to {@code upTo} (event time), earliest first. */

@@ -40,6 +40,10 @@ public interface PipelineMetrics {
     /** Outbound replies judged holding replies while processing one event. */
     void holdingReplies(int count);
 
+    /** An event waited for the input-partition gate before it was applied (docs/time.md). */
+    default void eventWaited() {
+    }
+
     /** How long one punctuation of the case processor took. */
     void punctuation(long nanos);
 

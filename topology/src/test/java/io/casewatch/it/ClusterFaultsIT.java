@@ -29,9 +29,13 @@ import io.casewatch.app.AppConfig;
  */
 class ClusterFaultsIT {
 
-    /** As in FaultToleranceIT: the history ends with the test's own heartbeats, a storm cap nobody reaches, 5 s grace. */
+    /**
+     * Gated, as a deployment runs: deadlines wait for every input partition to be proven past them, by heartbeats of
+     * the scenario's ticker, which stamps them with how far the history has been fed (the instances' own tickers are
+     * off: their clock is not the history's). A storm cap nobody reaches, 5 s grace.
+     */
     private static final Map<String, String> SETTINGS = Map.of(AppConfig.STORM_CAP, "1000000", AppConfig.TICK, "PT0S",
-            AppConfig.GRACE, "PT5S");
+            AppConfig.DEADLINE_GATE, "proven", AppConfig.GRACE, "PT5S");
     /** The group learns that a member is gone (killed or frozen) after this. */
     private static final Duration SESSION = Duration.ofSeconds(6);
     private static final Map<String, String> CLIENT = Map.of("session.timeout.ms", Long.toString(SESSION.toMillis()),
@@ -58,13 +62,9 @@ class ClusterFaultsIT {
     @Test
     void brokerLeadingTheInputsAndChangelogsKilledWithSigkillMidStream() throws Exception {
         // The killed node led every input partition: until leadership moves (3.5-8 s measured) each partition's fetch
-        // stalls, and not all resume at once. Without heartbeats (as here) a task waits max.task.idle.ms for a
-        // caught-up partition and then reads the others ahead; with 200 days of history fed in 15 s, 2 s (run's
-        // ungated default) reorders a case's events across topics by weeks of event time: one run had 34 missing
-        // and 37 extra alerts. Waiting out the failover keeps the history in time order (docs/reliability.md).
-        Map<String, String> client = new HashMap<>(CLIENT);
-        client.put("max.task.idle.ms", "20000");
-        try (FaultScenario s = scenario("leader", client)) {
+        // stalls, and not all resume at once, so a task reads some partitions weeks of event time ahead of others
+        // (200 days of history are fed in 15 s). Nothing may fire past what every partition is proven to have got.
+        try (FaultScenario s = scenario("leader", CLIENT)) {
             KafkaCluster cluster = Holder.cluster;
             AppProcess a = s.app("a");
             AppProcess b = s.app("b");

@@ -9,8 +9,11 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,6 +25,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
@@ -42,6 +46,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.casewatch.app.AppConfig;
 import io.casewatch.app.Pipeline;
+import io.casewatch.app.Ticker;
 import io.casewatch.oracle.ModelWorkload;
 import io.casewatch.oracle.ReferenceModel;
 import io.casewatch.replay.Replay;
@@ -114,6 +119,13 @@ final class FaultScenario implements AutoCloseable {
     final String bootstrapServers;
     final Plan plan;
     final Feed feed;
+    /**
+     * When the instances are gated ({@code casewatch.deadline.gate=proven}, their own tickers off): the deployment's
+     * ticker, stamping heartbeats with how far the feed has written, so that they prove caught-up partitions as a
+     * real ticker's do for a real clock. Null when the instances follow stream time.
+     */
+    private final Ticker ticker;
+    private final FeedClock fedUpTo;
     final List<AppProcess> apps = new ArrayList<>();
     final Admin admin;
     private final AutoCloseable brokers;
@@ -137,7 +149,12 @@ final class FaultScenario implements AutoCloseable {
             closeQuietly(brokers);
             throw e;
         }
-        this.feed = new Feed(bootstrapServers, plan.events());
+        this.fedUpTo = new FeedClock(plan.events().get(0).at() - 1);
+        this.feed = new Feed(bootstrapServers, plan.events(), fedUpTo);
+        this.ticker = "proven".equals(plan.settings().get(AppConfig.DEADLINE_GATE)) ? new Ticker(ItSupport.producer(bootstrapServers),
+                TOPICS.ticks().name(), PARTITIONS, fedUpTo, Duration.ofMillis(100), e -> System.out.println("fault IT: ticker refused: " + e),
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers)),
+                List.of(TOPICS.complaints().name(), TOPICS.contacts().name(), TOPICS.acks().name())) : null;
     }
 
     AppProcess app(String name) throws IOException {
@@ -243,6 +260,7 @@ final class FaultScenario implements AutoCloseable {
      * single heartbeat would never see it.
      */
     void finishAndCompare(String figures) throws Exception {
+        fedUpTo.advanceTo(plan.cutoff().toEpochMilli());
         Heartbeats heartbeats = new Heartbeats(bootstrapServers, plan.cutoff());
         heartbeats.start();
         try {
@@ -360,6 +378,9 @@ final class FaultScenario implements AutoCloseable {
     public void close() throws Exception {
         feed.interrupt();
         feed.join();
+        if (ticker != null) {
+            ticker.close();
+        }
         for (AppProcess p : apps) {
             p.close();
         }
@@ -382,11 +403,13 @@ final class FaultScenario implements AutoCloseable {
         private final AtomicInteger sent = new AtomicInteger();
         private volatile Throwable failure;
         private volatile Duration pause = Duration.ofMillis(100);
+        private final FeedClock fedUpTo;
 
-        Feed(String bootstrapServers, List<Workload.Event> events) {
+        Feed(String bootstrapServers, List<Workload.Event> events, FeedClock fedUpTo) {
             super("fault-it-feed");
             this.bootstrapServers = bootstrapServers;
             this.events = events;
+            this.fedUpTo = fedUpTo;
             setDaemon(true);
         }
 
@@ -405,6 +428,7 @@ final class FaultScenario implements AutoCloseable {
                             });
                     if (sent.incrementAndGet() % 25 == 0) {
                         producer.flush();
+                        fedUpTo.advanceTo(e.at());
                         // About 250 events a second: the whole feed spans several seconds, so a fault lands mid-stream.
                         LockSupport.parkNanos(pause.toNanos());
                     }
@@ -437,7 +461,46 @@ final class FaultScenario implements AutoCloseable {
         }
     }
 
-    /** A heartbeat at the cutoff on every partition of the ticks topic, every half second, until interrupted. */
+    /**
+     * The time of the latest event the feed has written and flushed: the events are fed in time order, so whatever
+     * is appended later is not older, which is what a heartbeat stamped with it claims.
+     */
+    static final class FeedClock extends Clock {
+        private final AtomicLong millis;
+
+        FeedClock(long startMillis) {
+            this.millis = new AtomicLong(startMillis);
+        }
+
+        void advanceTo(long at) {
+            millis.accumulateAndGet(at, Math::max);
+        }
+
+        @Override
+        public long millis() {
+            return millis.get();
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis());
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    /**
+     * A heartbeat at the cutoff on every partition of the ticks topic, every half second, until interrupted. Without
+     * end offsets: it moves the stream time of instances that follow stream time, and proves nothing to gated ones.
+     */
     static final class Heartbeats extends Thread {
         private final String bootstrapServers;
         private final Instant at;

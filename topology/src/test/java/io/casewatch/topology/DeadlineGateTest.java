@@ -161,15 +161,16 @@ class DeadlineGateTest {
         Progress progress = new Progress();
         progress.lagging.add(topics.acks().name());
         try (CaseDriver d = new CaseDriver(settings(progress))) {
+            // The acks partition is never proven: the opening and every contact after it wait.
             d.pipe(Events.opened("c-1", T0, "GB"));
-            for (int i = 0; i < GateHold.MAX_EVENTS; i++) {
+            for (int i = 1; i < GateHold.MAX_EVENTS; i++) {
                 d.pipe(Events.inbound("c-1", AFTER_DEADLINE.plusSeconds(i)));
             }
-            assertThat(breached(d)).as("every contact waits for the acks partition").isFalse();
+            assertThat(d.statuses()).as("nothing applied yet").isEmpty();
 
             d.pipe(Events.inbound("c-1", AFTER_DEADLINE.plusSeconds(GateHold.MAX_EVENTS)));
             assertThat(breached(d)).as("past the bound the case goes on without the gate").isTrue();
-            assertThat(d.lastStatus().getInboundContacts()).isEqualTo(GateHold.MAX_EVENTS + 1);
+            assertThat(d.lastStatus().getInboundContacts()).isEqualTo(GateHold.MAX_EVENTS);
         }
     }
 }
