@@ -283,11 +283,9 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
     }
 
     /**
-     * Whether the event must wait for the gate ({@link GateHold}): events of its case already wait; or another input
-     * partition of the task is not proven to within the grace of the event's time, so an earlier event of the case
-     * may still be unread there (a failover, a partition read behind the others); or applying it would first fire a
-     * clock of its case that not every partition is proven past. A case that has kept {@link GateHold#MAX_EVENTS}
-     * waiting gets them applied now, in their order, as an ungated deployment would.
+     * Whether the event must wait for the gate ({@link GateHold}): events of its case already wait, or
+     * {@link #waits} says so. A case that has kept {@link GateHold#MAX_EVENTS} waiting gets them applied now, in their
+     * order, as an ungated deployment would.
      */
     private boolean mustWait(String caseId, CaseInput in) {
         if (held.holds(caseId)) {
@@ -297,22 +295,40 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
             applyHeld(caseId, Long.MAX_VALUE);
             return false;
         }
-        long firable = firedUpTo(context.currentStreamTimeMs());
-        long fireTo = in.occurredAt() - grace.toMillis();
-        if (fireTo > firable + grace.toMillis()) {
+        return waits(decoded.get(caseId), in.occurredAt(), firedUpTo(context.currentStreamTimeMs()));
+    }
+
+    /**
+     * Whether an event at {@code at} of case {@code c} (null: not stored yet) must wait, deadlines being firable up to
+     * {@code firable}: an input partition of the task is not proven to within the grace of the event's time, so an
+     * earlier event of the case may still be unread there (a failover, a partition read behind the others); or
+     * applying it would first fire a clock of the case that not every partition is proven past. Nothing can be
+     * proven beyond the deployment's clock: an event stamped ahead of it (a producer whose clock is fast) waits only
+     * until the partitions are proven to "now", then is judged on the time it carries (docs/reliability.md).
+     */
+    private boolean waits(CaseData c, long at, long firable) {
+        long provable = Math.min(at, limits.clock() == null ? Long.MAX_VALUE : limits.clock().millis()) - grace.toMillis();
+        if (firable == Long.MIN_VALUE || provable > firable + grace.toMillis()) {
             return true;
         }
-        CaseData c = decoded.get(caseId);
         if (c == null || !c.getOpened() || c.getTimerAt() == null) {
             return false;
         }
         long due = c.getTimerAt();
-        return due <= fireTo && due > firable;
+        return due <= provable && due > firable;
     }
 
-    /** Applies the case's waiting events up to {@code upTo} (event time), earliest first. */
-    private void applyHeld(String caseId, long upTo) {
-        for (CaseInput.Source s : held.take(caseId, upTo)) {
+    /**
+     * Applies the case's waiting events, earliest first, while the gate (deadlines firable up to {@code firable})
+     * lets the next one go; {@link Long#MAX_VALUE}: all of them.
+     */
+    private void applyHeld(String caseId, long firable) {
+        Long next;
+        while ((next = held.firstAt(caseId)) != null) {
+            if (firable != Long.MAX_VALUE && waits(decoded.get(caseId), next, firable)) {
+                return;
+            }
+            CaseInput.Source s = held.takeFirst(caseId);
             CaseInput in;
             try {
                 in = Intake.decode(kindOf(s.topic()), limits, s);
@@ -450,10 +466,14 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
             return;
         }
         reindexOnPolicyChange(now, streamTime);
-        // Waiting events first: a case's clocks that fall due after one of its events must see it applied.
+        // Waiting events first: a case's clocks that fall due after one of its events must see it applied. The cases
+        // whose earliest event the gate may let go (see waits): stamped within twice the grace of what is firable,
+        // or any, once the partitions are proven to within that of the deployment's clock.
         if (!held.isEmpty()) {
-            for (String caseId : held.dueBy(now + grace.toMillis())) {
-                applyHeld(caseId, now + grace.toMillis());
+            long near = now + 2 * grace.toMillis();
+            boolean nowProven = limits.clock() != null && limits.clock().millis() <= near;
+            for (String caseId : held.dueBy(nowProven ? Long.MAX_VALUE : near)) {
+                applyHeld(caseId, now);
             }
         }
         List<Bytes> due = timers.dueBy(now, MAX_TIMERS_PER_PUNCTUATION);

@@ -96,28 +96,23 @@ final class GateHold {
         return cases;
     }
 
-    /** Takes the case's events at or before {@code upTo} ({@link Long#MAX_VALUE}: all), earliest first. */
-    List<CaseInput.Source> take(String caseId, long upTo) {
+    /** The time of the case's earliest waiting event; null if none waits. */
+    Long firstAt(String caseId) {
+        return earliest.get(caseId);
+    }
+
+    /** Takes the case's earliest waiting event. */
+    CaseInput.Source takeFirst(String caseId) {
         HeldEvents h = store.get(caseId);
-        List<CaseInput.Source> taken = new ArrayList<>();
-        if (h == null) {
-            return taken;
-        }
-        List<HeldEvent> rest = new ArrayList<>();
-        for (HeldEvent e : h.getEvents()) {
-            if (e.getOccurredAt() <= upTo && rest.isEmpty()) {
-                taken.add(PendingRecords.source(e.getRecord()));
-            } else {
-                rest.add(e);
-            }
-        }
+        List<HeldEvent> rest = new ArrayList<>(h.getEvents());
+        HeldEvent first = rest.remove(0);
         if (rest.isEmpty()) {
             store.delete(caseId);
         } else {
             store.put(caseId, new HeldEvents(rest));
         }
         reindex(caseId, rest);
-        return taken;
+        return PendingRecords.source(first.getRecord());
     }
 
     private void reindex(String caseId, List<HeldEvent> events) {

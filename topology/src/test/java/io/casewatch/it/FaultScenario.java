@@ -416,7 +416,8 @@ final class FaultScenario implements AutoCloseable {
         @Override
         public void run() {
             try (KafkaProducer<byte[], byte[]> producer = ItSupport.producer(bootstrapServers)) {
-                for (Workload.Event e : events) {
+                for (int i = 0; i < events.size(); i++) {
+                    Workload.Event e = events.get(i);
                     if (isInterrupted()) {
                         return;
                     }
@@ -428,7 +429,8 @@ final class FaultScenario implements AutoCloseable {
                             });
                     if (sent.incrementAndGet() % 25 == 0) {
                         producer.flush();
-                        fedUpTo.advanceTo(e.at());
+                        // Everything stamped before the next event has been written: a heartbeat may say so.
+                        fedUpTo.advanceTo(i + 1 < events.size() ? events.get(i + 1).at() - 1 : e.at());
                         // About 250 events a second: the whole feed spans several seconds, so a fault lands mid-stream.
                         LockSupport.parkNanos(pause.toNanos());
                     }
@@ -462,8 +464,8 @@ final class FaultScenario implements AutoCloseable {
     }
 
     /**
-     * The time of the latest event the feed has written and flushed: the events are fed in time order, so whatever
-     * is appended later is not older, which is what a heartbeat stamped with it claims.
+     * How far the feed has written: just before the first event not yet flushed. The events are fed in time order,
+     * so whatever is appended later is not older, which is what a heartbeat stamped with it claims.
      */
     static final class FeedClock extends Clock {
         private final AtomicLong millis;

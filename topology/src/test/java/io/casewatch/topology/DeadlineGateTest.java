@@ -131,8 +131,10 @@ class DeadlineGateTest {
             d.pipe(Events.opened("c-1", T0, "GB"));
             d.heartbeat(T0.plus(Duration.ofMinutes(1)), progress.ends(topics));
 
-            // The reply is in the contacts partition but not fetched yet; the resolution, read first, is days later.
+            // The reply is in the contacts partition but not fetched yet (a failover); the resolution, read first, is
+            // days later, like the heartbeats.
             progress.lagging.add(topics.contacts().name());
+            d.heartbeat(AFTER_DEADLINE, progress.ends(topics));
             d.pipe(Events.resolved("c-1", AFTER_DEADLINE));
             assertThat(breached(d)).as("the resolution waits: applying it would fire the deadline past the gate").isFalse();
             assertThat(d.lastStatus().getState()).as("not applied yet").isEqualTo(CaseState.OPEN);
@@ -153,6 +155,19 @@ class DeadlineGateTest {
             d.pipe(Events.resolved("c-1", AFTER_DEADLINE));
             d.pipe(Events.agentReply("c-1", REPLY, "We have refunded you today.", "en"));
             assertThat(breached(d)).as("the resolution was applied before the reply was read").isTrue();
+        }
+    }
+
+    @Test
+    void anEventStampedAheadOfTheDeploymentsClockIsAppliedOnceEveryPartitionIsProvenToNow() {
+        Progress progress = new Progress();
+        Instant now = T0.plus(Duration.ofMinutes(1));
+        try (CaseDriver d = new CaseDriver(settings(progress).withClock(Clock.fixed(now, ZoneOffset.UTC)))) {
+            d.pipe(Events.opened("c-1", T0, "GB"));
+            d.heartbeat(now, progress.ends(topics));
+            // A producer whose clock is fast: nothing can be proven beyond "now", so it is not kept waiting for it.
+            d.pipe(Events.inbound("c-1", T0.plus(Duration.ofMinutes(20))));
+            assertThat(d.lastStatus().getInboundContacts()).isEqualTo(1);
         }
     }
 
