@@ -10,7 +10,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 
+import io.casewatch.topology.Heartbeat;
 import io.casewatch.topology.InputProgress;
+import io.casewatch.topology.Intake;
 
 /**
  * {@link InputProgress} from the stream thread's own consumer: what each poll returned and where the consumer's
@@ -33,9 +35,11 @@ final class FetchedInputs implements InputProgress {
     private static final int RETURNED = 0;
     private static final int HANDLED = 1;
     private static final int POSITION = 2;
+    /** The latest heartbeat time the partition was proven caught up to when a poll returned the heartbeat. */
+    private static final int PROVEN = 3;
 
     private static long[] entry(Map<TopicPartition, long[]> state, TopicPartition tp) {
-        return state.computeIfAbsent(tp, k -> new long[] {-1L, -1L, -1L});
+        return state.computeIfAbsent(tp, k -> new long[] {-1L, -1L, -1L, Long.MIN_VALUE});
     }
 
     /** Called by the consumer after each poll, on the polling (stream) thread. */
@@ -56,6 +60,24 @@ final class FetchedInputs implements InputProgress {
                 entry(state, tp)[POSITION] = -1L;
             }
         }
+        // A heartbeat proves what it proves as soon as it is fetched; the same test as when the task reads it.
+        for (ConsumerRecord<?, ?> r : records) {
+            if (r.headers().lastHeader(Intake.TICK_HEADER) != null && r.value() instanceof byte[] v) {
+                Heartbeat.endOffsetsOf(v).forEach((topic, end) -> {
+                    TopicPartition tp = new TopicPartition(topic, r.partition());
+                    long[] e = state.get(tp);
+                    if (e != null && e[POSITION] >= end && e[HANDLED] >= e[RETURNED]) {
+                        e[PROVEN] = Math.max(e[PROVEN], r.timestamp());
+                    }
+                });
+            }
+        }
+    }
+
+    @Override
+    public long provenAtPoll(String topic, int partition) {
+        long[] e = STATE.get().get(new TopicPartition(topic, partition));
+        return e == null ? Long.MIN_VALUE : e[PROVEN];
     }
 
     @Override
@@ -67,6 +89,12 @@ final class FetchedInputs implements InputProgress {
     public void handled(String topic, int partition, long offset) {
         long[] e = entry(STATE.get(), new TopicPartition(topic, partition));
         e[HANDLED] = Math.max(e[HANDLED], offset);
+    }
+
+    @Override
+    public boolean buffered(String topic, int partition) {
+        long[] e = STATE.get().get(new TopicPartition(topic, partition));
+        return e != null && e[RETURNED] > e[HANDLED];
     }
 
     @Override

@@ -44,7 +44,7 @@ public record Heartbeat(long at, Map<String, Long> endOffsets) implements CaseTa
     }
 
     /** The end offsets a heartbeat's value carries; none for an empty or unreadable value. */
-    static Map<String, Long> endOffsetsOf(byte[] value) {
+    public static Map<String, Long> endOffsetsOf(byte[] value) {
         Map<String, Long> ends = new LinkedHashMap<>();
         if (value == null || value.length == 0 || value[0] != VERSION) {
             return ends;

@@ -37,6 +37,24 @@ public interface InputProgress {
     default void started(String topic, int partition) {
     }
 
+    /**
+     * Whether the thread's consumer has returned records of the partition that the task has not handled yet. Kafka
+     * Streams picks the record with the least timestamp among the heads of a task's buffered partitions, so a
+     * partition with records waiting is in step with the record being processed; one with none may be lagging.
+     */
+    default boolean buffered(String topic, int partition) {
+        return false;
+    }
+
+    /**
+     * The latest heartbeat time up to which the partition was proven caught up when a poll returned the heartbeat,
+     * before the task reads it in time order ({@link Long#MIN_VALUE}: none). While a backlog is read, heartbeats
+     * stamped "now" wait behind it, and a quiet partition (acks) would stay unproven until the backlog is done.
+     */
+    default long provenAtPoll(String topic, int partition) {
+        return Long.MIN_VALUE;
+    }
+
     /** The task's intake has handled the record at {@code offset} (decoded, dead-lettered or a heartbeat). */
     void handled(String topic, int partition, long offset);
 

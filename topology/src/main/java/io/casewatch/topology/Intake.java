@@ -29,9 +29,9 @@ import io.casewatch.schema.serde.RecordSerdes;
  * end offsets they carry proving which input partitions are caught up. Every record read is reported to the task's
  * {@link InputProgress}, so that such a proof counts what was dead-lettered here too.
  */
-final class Intake implements Processor<byte[], byte[], Object, Object> {
+public final class Intake implements Processor<byte[], byte[], Object, Object> {
 
-    static final String TICK_HEADER = "casewatch.tick";
+    public static final String TICK_HEADER = "casewatch.tick";
 
 
     /** Limits of what makes sense. */

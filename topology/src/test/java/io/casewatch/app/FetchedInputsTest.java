@@ -5,13 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
+
+import io.casewatch.topology.Heartbeat;
+import io.casewatch.topology.Intake;
 
 /**
  * The proof that a partition is caught up, across a task leaving a stream thread and coming back to it. The state is
@@ -61,6 +67,39 @@ class FetchedInputsTest {
         assertThat(progress.caughtUp(tp.topic(), 2, 81)).as("50..80 returned, none handled").isFalse();
         progress.handled(tp.topic(), 2, 80);
         assertThat(progress.caughtUp(tp.topic(), 2, 81)).isTrue();
+    }
+
+    @Test
+    void aPartitionIsBufferedWhileRecordsAPollReturnedAreUnhandled() {
+        TopicPartition tp = new TopicPartition("complaints-buffered", 0);
+        assertThat(progress.buffered(tp.topic(), 0)).as("nothing polled yet").isFalse();
+        assignAt(tp, 0);
+        poll(tp, 0, 5);
+        progress.handled(tp.topic(), 0, 4);
+        assertThat(progress.buffered(tp.topic(), 0)).isTrue();
+        progress.handled(tp.topic(), 0, 5);
+        assertThat(progress.buffered(tp.topic(), 0)).isFalse();
+    }
+
+    @Test
+    void aHeartbeatProvesACaughtUpPartitionWhenAPollReturnsItBeforeTheTaskReadsIt() {
+        TopicPartition acks = new TopicPartition("acks-proven-at-poll", 0);
+        TopicPartition contacts = new TopicPartition("contacts-proven-at-poll", 0);
+        TopicPartition ticks = new TopicPartition("ticks-proven-at-poll", 0);
+        MockConsumer<byte[], byte[]> bytes = new MockConsumer<>("earliest");
+        bytes.assign(List.of(acks, contacts, ticks));
+        bytes.seek(acks, 3);
+        bytes.seek(contacts, 40);
+        bytes.seek(ticks, 0);
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(Intake.TICK_HEADER, new byte[] {1});
+        byte[] value = Heartbeat.encode(Map.of(acks.topic(), 3L, contacts.topic(), 90L));
+        ConsumerRecord<byte[], byte[]> tick = new ConsumerRecord<>(ticks.topic(), 0, 0, 1_000L, TimestampType.CREATE_TIME, 4, value.length,
+                new byte[4], value, headers, Optional.empty());
+        FetchedInputs.polled(new ConsumerRecords<>(Map.of(ticks, List.of(tick)), Map.of(ticks, new OffsetAndMetadata(1))), bytes);
+
+        assertThat(progress.provenAtPoll(acks.topic(), 0)).as("at its end").isEqualTo(1_000L);
+        assertThat(progress.provenAtPoll(contacts.topic(), 0)).as("50 records behind").isEqualTo(Long.MIN_VALUE);
     }
 
     @Test
