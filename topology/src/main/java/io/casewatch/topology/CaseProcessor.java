@@ -128,6 +128,8 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
      * the first heartbeats prove them again.
      */
     private final long[] inputTime;
+    /** The timestamp of the latest record of the task's inputs processed here (in memory). */
+    private long lastChosen = Long.MIN_VALUE;
 
     CaseProcessor(CaseEngine engine, Duration grace, Duration punctuateEvery, Sinks sinks, IntakeCounters counters, PipelineMetrics metrics,
             Duration orphanGrace, int decodedCases, Duration watermarkPace, Duration statusInterval, boolean statusOnWallClock,
@@ -183,6 +185,7 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
         this.lastWatermark = Long.MIN_VALUE;
         this.heldWatermark = Long.MIN_VALUE;
         Arrays.fill(inputTime, Long.MIN_VALUE);
+        lastChosen = Long.MIN_VALUE;
         for (String topic : inputTopics) {
             progress.started(topic, partition);
         }
@@ -263,6 +266,7 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
 
     @Override
     public void process(Record<String, CaseTaskInput> record) {
+        lastChosen = record.timestamp();
         if (record.value() instanceof Heartbeat h) {
             onHeartbeat(h);
             return;
@@ -532,17 +536,17 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
     }
 
     /**
-     * {@link #firedUpTo} for an event's own step: a partition with records still buffered does not hold it back, as
-     * Kafka Streams has just chosen this event over that partition's next record, stamped no earlier. What does hold
-     * it back is a partition with nothing buffered and nothing proven: a partition that lags (after a failover, a
-     * fetch behind the others). Deadlines fired by time passing keep the strict gate.
+     * {@link #firedUpTo} for an event's own step, where a heartbeat proves a partition as soon as a poll returned it
+     * ({@link #provenTime}), and a partition with records buffered is in step with the latest record the task chose.
+     * What holds an event back is a partition with nothing buffered and nothing proven: one that lags (after a
+     * failover, a fetch behind the others). Deadlines fired by time passing keep the strict gate.
      */
     private long eventsFirableUpTo(long t) {
         long upTo = t;
         for (int i = 0; i < inputTopics.length; i++) {
-            if (!progress.buffered(inputTopics[i], partition)) {
-                upTo = Math.min(upTo, provenTime(i));
-            }
+            // A partition with records still buffered: Kafka Streams chose the latest record over its next one, which
+            // is stamped no earlier (its choice goes by the heads' timestamps).
+            upTo = Math.min(upTo, progress.buffered(inputTopics[i], partition) ? Math.max(provenTime(i), lastChosen) : provenTime(i));
         }
         return upTo == Long.MIN_VALUE ? Long.MIN_VALUE : upTo - grace.toMillis();
     }
