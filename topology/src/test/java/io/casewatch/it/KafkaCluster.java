@@ -69,8 +69,33 @@ final class KafkaCluster implements AutoCloseable {
         }, "kafka-cluster-reaper"));
     }
 
-    /** Formats three nodes' storage, starts them and waits until all three brokers are registered. */
+    /**
+     * Formats three nodes' storage, starts them and waits until all three brokers are registered. The ports are
+     * chosen free but released before the nodes bind them, and a client's outgoing connection can take one in
+     * between (they share the ephemeral range): a node that exits while starting is reported with its log's tail and
+     * the cluster is started again on fresh ports, twice at most.
+     */
     static KafkaCluster start() throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce();
+            } catch (NodeExited e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+                System.err.println("fault IT: cluster start " + attempt + " failed, starting again on fresh ports: " + e.getMessage());
+            }
+        }
+    }
+
+    /** A node that exited by itself while the cluster was starting or waiting for it. */
+    static final class NodeExited extends IllegalStateException {
+        NodeExited(String message) {
+            super(message);
+        }
+    }
+
+    private static KafkaCluster startOnce() throws Exception {
         KafkaCluster c = new KafkaCluster(Files.createTempDirectory("casewatch-cluster-"));
         try {
             String clusterId = Uuid.randomUuid().toString();
@@ -337,7 +362,7 @@ final class KafkaCluster implements AutoCloseable {
         ItSupport.await(max, () -> n + " brokers registered (logs in " + dir + ")", () -> {
             for (int i = 0; i < NODES; i++) {
                 if (processes[i] != null && !processes[i].isAlive() && processes[i].exitValue() != 137 && processes[i].exitValue() != 9) {
-                    throw new IllegalStateException("node " + (i + 1) + " exited " + processes[i].exitValue() + ", see " + dir);
+                    throw new NodeExited("node " + (i + 1) + " exited " + processes[i].exitValue() + "; its log ends:\n" + logTail(i + 1));
                 }
             }
             try (Admin admin = admin()) {
@@ -366,6 +391,16 @@ final class KafkaCluster implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+    }
+
+    /** The last lines of a node's log, as the cluster folder is deleted when it closes. */
+    private String logTail(int node) {
+        try {
+            List<String> lines = Files.readAllLines(dir.resolve("node-" + node + ".log"), StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
         }
     }
 
