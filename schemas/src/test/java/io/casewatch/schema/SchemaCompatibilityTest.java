@@ -37,7 +37,7 @@ class SchemaCompatibilityTest {
         return Stream.of(ComplaintEvent.getClassSchema(), ContactEvent.getClassSchema(), EscalationAck.getClassSchema(),
                 Alert.getClassSchema(), CaseStatus.getClassSchema(), MerchantStats.getClassSchema(),
                 ComplianceRecord.getClassSchema(), CaseData.getClassSchema(), io.casewatch.schema.internal.MerchantFact.getClassSchema(),
-                io.casewatch.schema.internal.PendingInputs.getClassSchema());
+                io.casewatch.schema.internal.PendingInputs.getClassSchema(), io.casewatch.schema.internal.HeldEvents.getClassSchema());
     }
 
     @ParameterizedTest

@@ -37,6 +37,7 @@ public final class CaseEngine {
     public static final String WITHHELD_REASON = Lifecycle.WITHHELD_REASON;
 
     private final CasePolicy policy;
+    private final HoldingReplyClassifier classifier;
     private final Lifecycle lifecycle;
     private final Contacts contacts;
     private final StallDetection stalls;
@@ -44,6 +45,7 @@ public final class CaseEngine {
     private final AckLadder acks;
 
     public CaseEngine(PolicySet policies, HoldingReplyClassifier classifier, EscalationRules rules) {
+        this.classifier = classifier;
         this.policy = new CasePolicy(policies);
         AlertBook alerts = new AlertBook(policy, rules);
         this.stalls = new StallDetection(alerts);
@@ -91,6 +93,35 @@ public final class CaseEngine {
     /** A contact; {@code textTruncated}: its text was cut to the limit before it came here, and the case counts it. */
     public List<Alert> onContact(CaseData c, ContactEvent e, boolean textTruncated) {
         return contacts.apply(c, e, textTruncated);
+    }
+
+    /**
+     * A contact whose text was read by {@link #classifier()} before it was taken out of the event (an event kept
+     * waiting in a store); null {@code reading}: the text is in the event.
+     */
+    public List<Alert> onContact(CaseData c, ContactEvent e, boolean textTruncated, HoldingReplyClassifier.Reading reading) {
+        return contacts.apply(c, e, textTruncated, reading);
+    }
+
+    public HoldingReplyClassifier classifier() {
+        return classifier;
+    }
+
+    /**
+     * What of a lifecycle {@code reason} this engine can ever act on: the reason itself if it is a code or a reason
+     * some policy version excludes from the statutory clock, {@link #WITHHELD_REASON} otherwise. An event whose
+     * reason is replaced by this is handled exactly as the original.
+     */
+    public String actionableReason(String reason) {
+        if (reason == null || reason.equals(Lifecycle.reasonCode(reason))) {
+            return reason;
+        }
+        for (Policy p : policy.set().policies()) {
+            if (p.exclusionReasons().contains(reason)) {
+                return reason;
+            }
+        }
+        return WITHHELD_REASON;
     }
 
     public List<Alert> onAck(CaseData c, EscalationAck ack) {

@@ -38,6 +38,14 @@ final class Contacts {
 
     /** A contact; {@code textTruncated}: its text was cut to the limit before it came here, and the case counts it. */
     List<Alert> apply(CaseData c, ContactEvent e, boolean textTruncated) {
+        return apply(c, e, textTruncated, null);
+    }
+
+    /**
+     * A contact; {@code textTruncated}: its text was cut to the limit before it came here, and the case counts it;
+     * {@code reading}: what the classifier read of its text while the text was still there (null: read it now).
+     */
+    List<Alert> apply(CaseData c, ContactEvent e, boolean textTruncated, HoldingReplyClassifier.Reading reading) {
         if (textTruncated) {
             c.setTruncatedTexts(c.getTruncatedTexts() + 1);
         }
@@ -51,7 +59,7 @@ final class Contacts {
         if (e.getDirection() == Direction.INBOUND) {
             inbound(c, p, e, t, out);
         } else if (e.getDirection() == Direction.OUTBOUND) {
-            outbound(c, p, e, t, out);
+            outbound(c, p, e, reading == null ? classifier.read(e.getText(), e.getLanguage()) : reading, t, out);
         } else {
             throw new InvalidEventException(InvalidEventException.Reason.UNKNOWN_ENUM, "contact direction " + e.getDirection());
         }
@@ -74,11 +82,11 @@ final class Contacts {
         stalls.check(c, p, t, out);
     }
 
-    private void outbound(CaseData c, Policy p, ContactEvent e, long t, List<Alert> out) {
+    private void outbound(CaseData c, Policy p, ContactEvent e, HoldingReplyClassifier.Reading reading, long t, List<Alert> out) {
         c.setOutbound(c.getOutbound() + 1);
-        HoldingReplyClassifier.Verdict v = classifier.classify(e.getText(), e.getLanguage(), e.getTemplateId(),
-                Hashes.longs(c.getFingerprints()), Hashes.longs(c.getTemplates()));
-        if (e.getText() != null && !e.getText().isBlank()) {
+        HoldingReplyClassifier.Verdict v = classifier.classify(reading, e.getTemplateId(), Hashes.longs(c.getFingerprints()),
+                Hashes.longs(c.getTemplates()));
+        if (reading.hasText()) {
             c.setFingerprints(Hashes.append(c.getFingerprints(), v.fingerprint(), MAX_FINGERPRINTS));
         }
         if (e.getTemplateId() != null && !e.getTemplateId().isBlank()) {

@@ -54,12 +54,36 @@ public final class HoldingReplyClassifier {
     }
 
     /**
+     * What the classifier takes from a message's text, apart from the case's history: whether there was any text,
+     * whether anything was left of it after normalisation, its SimHash fingerprint (0 when nothing was left), and the
+     * holding phrase it contains that nothing in it contradicts (null if none). It holds no text, so an event can be
+     * kept waiting in a store with its text taken out and be classified as if it still had it.
+     */
+    public record Reading(boolean hasText, boolean normalizedEmpty, long fingerprint, String holdingPhrase) {
+    }
+
+    /** What {@link #classify(Reading, String, long[], long[])} needs of {@code text} in {@code language}. */
+    public Reading read(String text, String language) {
+        boolean hasText = text != null && !text.isBlank();
+        String normalized = TextNormalizer.normalize(text);
+        if (normalized.isEmpty()) {
+            return new Reading(hasText, true, 0L, null);
+        }
+        String phrase = phrases.matchPhrase(normalized, HoldingPhrases.family(language));
+        return new Reading(hasText, false, SimHash.of(normalized), phrase != null && !makesProgress(normalized) ? phrase : null);
+    }
+
+    /**
      * @param priorFingerprints SimHash fingerprints of the case's earlier outbound messages
      * @param priorTemplates    64-bit hashes of the template ids already sent on the case
      */
     public Verdict classify(String text, String language, String templateId, long[] priorFingerprints, long[] priorTemplates) {
-        String normalized = TextNormalizer.normalize(text);
-        long fingerprint = normalized.isEmpty() ? 0L : SimHash.of(normalized);
+        return classify(read(text, language), templateId, priorFingerprints, priorTemplates);
+    }
+
+    /** The same verdict as {@link #classify(String, String, String, long[], long[])} on the text {@code r} was read from. */
+    public Verdict classify(Reading r, String templateId, long[] priorFingerprints, long[] priorTemplates) {
+        long fingerprint = r.fingerprint();
         if (templateId != null && !templateId.isBlank()) {
             long t = SimHash.hash64(templateId);
             for (long prior : priorTemplates) {
@@ -68,12 +92,11 @@ public final class HoldingReplyClassifier {
                 }
             }
         }
-        if (normalized.isEmpty()) {
+        if (r.normalizedEmpty()) {
             return new Verdict(false, null, null, null, fingerprint);
         }
-        String phrase = phrases.matchPhrase(normalized, HoldingPhrases.family(language));
-        if (phrase != null && !makesProgress(normalized)) {
-            return new Verdict(true, HoldingReason.PHRASE, phrase, null, fingerprint);
+        if (r.holdingPhrase() != null) {
+            return new Verdict(true, HoldingReason.PHRASE, r.holdingPhrase(), null, fingerprint);
         }
         double best = 0;
         for (long prior : priorFingerprints) {

@@ -34,6 +34,7 @@ import io.casewatch.schema.ContactEvent;
 import io.casewatch.schema.EscalationAck;
 import io.casewatch.schema.internal.CaseData;
 import io.casewatch.schema.internal.Figure;
+import io.casewatch.schema.internal.HeldEvent;
 import io.casewatch.schema.internal.MerchantFact;
 import io.casewatch.schema.serde.AvroSerde;
 import io.casewatch.sla.ClockMath;
@@ -67,6 +68,7 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
     private final PipelineMetrics metrics;
     private final OrphanHold orphans;
     private final GateHold held = new GateHold();
+    private final TextWithheld withheld;
     private final Intake.Limits limits;
     private PipelineMetrics.CaseGauges gauges = PipelineMetrics.CaseGauges.NONE;
     private ProcessorContext<Object, Object> context;
@@ -145,6 +147,7 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
         this.decodedCases = decodedCases;
         this.orphans = new OrphanHold(orphanGrace, sinks.deadLetters(), counters);
         this.engine = engine;
+        this.withheld = new TextWithheld(engine);
         this.grace = grace;
         this.punctuateEvery = punctuateEvery;
         this.sinks = sinks;
@@ -279,7 +282,7 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
         noteInputTime(in.source().topic(), record.timestamp());
         String caseId = record.key();
         if (progress.gatesDeadlines() && mustWait(caseId, in)) {
-            held.hold(caseId, in);
+            held.hold(caseId, withheld.keep(in));
             metrics.eventWaited();
             return;
         }
@@ -332,10 +335,11 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
             if (firable != Long.MAX_VALUE && waits(decoded.get(caseId), next, firable)) {
                 return;
             }
-            CaseInput.Source s = held.takeFirst(caseId);
+            HeldEvent kept = held.takeFirst(caseId);
+            CaseInput.Source s = PendingRecords.source(kept.getRecord());
             CaseInput in;
             try {
-                in = Intake.decode(kindOf(s.topic()), limits, s);
+                in = TextWithheld.restore(Intake.decode(kindOf(s.topic()), limits, s), kept.getText());
             } catch (InvalidEventException e) {
                 // It decoded when it was read; only a changed limit could refuse it now.
                 Intake.deadLetter(context, sinks.deadLetters(), counters, s, e.reason(), e.getMessage());
@@ -378,7 +382,7 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
             alerts.addAll(engine.advance(c, firedUpTo));
             alerts.addAll(switch (in.kind()) {
                 case COMPLAINT -> engine.onComplaint(c, (ComplaintEvent) in.event());
-                case CONTACT -> engine.onContact(c, (ContactEvent) in.event(), in.textTruncated());
+                case CONTACT -> engine.onContact(c, (ContactEvent) in.event(), in.textTruncated(), in.reading());
                 case ACK -> {
                     if (stored == null) {
                         throw new InvalidEventException(InvalidEventException.Reason.UNKNOWN_ALERT, "ack for unknown case " + caseId);

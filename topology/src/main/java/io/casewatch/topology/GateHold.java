@@ -24,8 +24,8 @@ import io.casewatch.state.TimerIndex;
  * Events of opened cases that wait for the input-partition gate (docs/time.md). Before an event at time <i>t</i> is
  * applied, its case's clocks fire up to <i>t</i> less the grace. When one of them is due later than every input
  * partition of the task is proven to have got, a reply to the case may still be unread on another partition, and
- * firing it would be a false breach. Such an event is kept here as it was read, with every later event of its case,
- * and applied in event-time order once the gate has passed it.
+ * firing it would be a false breach. Such an event is kept here, with every later event of its case, and applied in
+ * event-time order once the gate has passed it; it is kept as read but for its free text ({@link TextWithheld}).
  *
  * <p>Rare in a running deployment: the gate follows the heartbeats within a tick, so an event waits only when its
  * case has a clock due in the moments between them, or while a partition lags (a failover, a backlog read ahead on
@@ -76,10 +76,10 @@ final class GateHold {
         return h != null && h.getEvents().size() >= MAX_EVENTS;
     }
 
-    void hold(String caseId, CaseInput in) {
+    void hold(String caseId, HeldEvent event) {
         HeldEvents h = store.get(caseId);
         List<HeldEvent> events = h == null ? new ArrayList<>() : new ArrayList<>(h.getEvents());
-        events.add(new HeldEvent(in.occurredAt(), PendingRecords.of(in.source())));
+        events.add(event);
         // Stable: events of the same instant keep the order they were read in.
         events.sort(Comparator.comparingLong(HeldEvent::getOccurredAt));
         store.put(caseId, new HeldEvents(events));
@@ -102,7 +102,7 @@ final class GateHold {
     }
 
     /** Takes the case's earliest waiting event. */
-    CaseInput.Source takeFirst(String caseId) {
+    HeldEvent takeFirst(String caseId) {
         HeldEvents h = store.get(caseId);
         List<HeldEvent> rest = new ArrayList<>(h.getEvents());
         HeldEvent first = rest.remove(0);
@@ -112,7 +112,7 @@ final class GateHold {
             store.put(caseId, new HeldEvents(rest));
         }
         reindex(caseId, rest);
-        return PendingRecords.source(first.getRecord());
+        return first;
     }
 
     private void reindex(String caseId, List<HeldEvent> events) {

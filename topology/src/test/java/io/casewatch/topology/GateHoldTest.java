@@ -10,6 +10,8 @@ import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 
+import io.casewatch.schema.internal.HeldEvent;
+import io.casewatch.schema.internal.HeldText;
 import io.casewatch.state.StoreKind;
 
 /** Events waiting for the gate: applied in their own time order, found again by a task started on the store. */
@@ -32,10 +34,14 @@ class GateHoldTest {
         return h;
     }
 
-    private CaseInput event(String caseId, String topic, long at) {
+    private HeldEvent event(String caseId, String topic, long at) {
         CaseInput.Source s = new CaseInput.Source(topic, 0, offset++, at, caseId.getBytes(StandardCharsets.UTF_8),
                 ("value-" + offset).getBytes(StandardCharsets.UTF_8), new RecordHeaders().add("h", new byte[] {7}));
-        return new CaseInput(CaseInput.Kind.CONTACT, null, "e" + offset, at, s);
+        return new HeldEvent(at, PendingRecords.of(s), new HeldText(true, false, 42L, null, false));
+    }
+
+    private static String topic(HeldEvent e) {
+        return e.getRecord().getTopic();
     }
 
     @Test
@@ -45,23 +51,25 @@ class GateHoldTest {
         hold.hold("c-1", event("c-1", "contacts", T0 + 1_000));
         hold.hold("c-1", event("c-1", "acks", T0 + 9_000));
 
-        assertThat(hold.takeFirst("c-1").topic()).isEqualTo("contacts");
-        assertThat(hold.takeFirst("c-1").topic()).isEqualTo("complaints");
+        assertThat(topic(hold.takeFirst("c-1"))).isEqualTo("contacts");
+        assertThat(topic(hold.takeFirst("c-1"))).isEqualTo("complaints");
         assertThat(hold.firstAt("c-1")).isEqualTo(T0 + 9_000);
         assertThat(hold.dueBy(T0 + 8_999)).isEmpty();
         assertThat(hold.dueBy(T0 + 9_000)).containsExactly("c-1");
     }
 
     @Test
-    void aRecordComesBackAsItWasRead() {
+    void aRecordComesBackAsItWasKept() {
         GateHold hold = started();
-        CaseInput in = event("c-1", "contacts", T0);
+        HeldEvent in = event("c-1", "contacts", T0);
         hold.hold("c-1", in);
 
-        CaseInput.Source back = hold.takeFirst("c-1");
-        assertThat(back.offset()).isEqualTo(in.source().offset());
-        assertThat(back.value()).isEqualTo(in.source().value());
+        HeldEvent kept = hold.takeFirst("c-1");
+        CaseInput.Source back = PendingRecords.source(kept.getRecord());
+        assertThat(back.offset()).isEqualTo(in.getRecord().getOffset());
+        assertThat(back.value()).isEqualTo(PendingRecords.source(in.getRecord()).value());
         assertThat(back.headers().lastHeader("h").value()).containsExactly(7);
+        assertThat(kept.getText().getFingerprint()).isEqualTo(42L);
         assertThat(hold.holds("c-1")).isFalse();
         assertThat(hold.isEmpty()).isTrue();
     }
