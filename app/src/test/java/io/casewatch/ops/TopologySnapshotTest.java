@@ -26,7 +26,7 @@ import io.casewatch.topology.Names;
  * changelog topic and its local folder are named after the store, committed offsets after the sub-topology's
  * number. A rename or a reordering orphans state that already exists in production, so the shape of {@code run}'s
  * topology is pinned here. When a change is meant (and its migration written down in docs), regenerate with
- * {@code mvn -pl topology -am test -Dtest=TopologySnapshotTest -Dsurefire.failIfNoSpecifiedTests=false
+ * {@code mvn -pl app -am test -Dtest=TopologySnapshotTest -Dsurefire.failIfNoSpecifiedTests=false
  * -Dcasewatch.snapshot.update=true} and review the diff.
  */
 class TopologySnapshotTest {

@@ -19,13 +19,16 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The layers of docs/architecture.md, read from the imports of the main sources: the domain packages use neither
- * Kafka nor anything above them, and no two packages depend on each other. This guards the split into modules that
- * issue 20 asks for, before the packages move.
+ * The layers of docs/architecture.md, read from the imports of the main sources of every module: the domain packages
+ * use neither Kafka nor anything above them, and no two packages depend on each other. Maven's module graph keeps a
+ * module from naming one above it; this keeps packages within and across modules free of cycles, and the domain
+ * free of Kafka even through a dependency that would bring it back.
  */
 class LayeringTest {
 
-    private static final Path MAIN = Path.of("src/main/java/io/casewatch");
+    /** Every module's main sources; the test runs in app/, beside the others. */
+    private static final List<Path> MAINS = Stream.of("domain", "topology", "tools", "app")
+            .map(m -> Path.of("..", m, "src/main/java/io/casewatch")).toList();
     private static final Set<String> DOMAIN = Set.of("sla", "policy", "loops", "escalation", "cases", "compliance");
     private static final Pattern CASEWATCH_REF = Pattern.compile("\\bio\\.casewatch\\.([a-z]+)\\.");
 
@@ -33,7 +36,7 @@ class LayeringTest {
     private static Map<String, Set<String>> dependencies() {
         Map<String, Set<String>> deps = new TreeMap<>();
         for (Path file : sources()) {
-            String pkg = MAIN.relativize(file).getName(0).toString();
+            String pkg = relative(file).getName(0).toString();
             if (pkg.endsWith(".java")) {
                 continue; // Main.java: the command line, above everything
             }
@@ -49,11 +52,24 @@ class LayeringTest {
     }
 
     private static List<Path> sources() {
-        try (Stream<Path> files = Files.walk(MAIN)) {
-            return files.filter(f -> f.toString().endsWith(".java")).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        List<Path> out = new ArrayList<>();
+        for (Path main : MAINS) {
+            try (Stream<Path> files = Files.walk(main)) {
+                files.filter(f -> f.toString().endsWith(".java")).forEach(out::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
+        return out;
+    }
+
+    private static Path relative(Path file) {
+        for (Path main : MAINS) {
+            if (file.startsWith(main)) {
+                return main.relativize(file);
+            }
+        }
+        throw new IllegalArgumentException(file.toString());
     }
 
     private static String read(Path file) {
@@ -68,7 +84,7 @@ class LayeringTest {
     void theDomainPackagesUseNoKafka() {
         List<String> offending = new ArrayList<>();
         for (Path file : sources()) {
-            Path rel = MAIN.relativize(file);
+            Path rel = relative(file);
             if (rel.getNameCount() > 1 && DOMAIN.contains(rel.getName(0).toString()) && read(file).contains("org.apache.kafka")) {
                 offending.add(rel.toString());
             }
@@ -96,5 +112,21 @@ class LayeringTest {
             }
         }
         assertThat(cycles).isEmpty();
+    }
+
+    @Test
+    void eachPackageLivesInOneModule() {
+        Map<String, Set<Path>> modules = new TreeMap<>();
+        for (Path file : sources()) {
+            Path rel = relative(file);
+            if (rel.getNameCount() > 1) {
+                Path module = MAINS.stream().filter(file::startsWith).findFirst().orElseThrow();
+                modules.computeIfAbsent(rel.getName(0).toString(), k -> new TreeSet<>()).add(module);
+            }
+        }
+        modules.forEach((pkg, in) -> assertThat(in).as("modules holding %s", pkg).hasSize(1));
+        for (String pkg : DOMAIN) {
+            assertThat(modules.get(pkg)).as("module of %s", pkg).containsExactly(MAINS.get(0));
+        }
     }
 }
