@@ -13,7 +13,6 @@ import picocli.CommandLine.Option;
 
 import io.casewatch.compare.Compare;
 import io.casewatch.compare.CompareReport;
-import io.casewatch.replay.AckMode;
 import io.casewatch.topology.CasewatchTopology;
 
 /** {@code compare}: one history replayed under two policy sets, what the change gains and loses (SPEC section 7). */
@@ -22,8 +21,8 @@ import io.casewatch.topology.CasewatchTopology;
                 + "against A, as CSV and one self-contained HTML page.")
 public final class CompareCommand implements Callable<Integer> {
 
-    @Option(names = "--events", required = true, description = "JSON Lines history, as for replay.")
-    Path events;
+    @Mixin
+    HistoryOptions history = new HistoryOptions();
 
     @Option(names = "--policies-a", required = true, description = "The current policy file (JSON), or 'presets'.")
     String policiesA;
@@ -34,20 +33,13 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Folder for compare-alerts.csv, compare-merchants.csv, compare-cases.csv, compare.html.")
     Path out;
 
-    @Option(names = "--until", description = "Move stream time to this instant (ISO-8601 with offset) after the last event, as for replay.")
-    String until;
-
-    @Option(names = "--acks", description = "recorded | ignore, as for replay (default: recorded when the input holds an ack event).")
-    AckMode acks;
-
     @Mixin
     ConfigOptions config = new ConfigOptions();
 
     @Override
     public Integer call() throws Exception {
-        Instant cutoff = until == null ? null : ReplayCommand.parseInstant(until);
-        if (!Files.isReadable(events)) {
-            System.err.println("compare: " + events + ": not readable");
+        Instant cutoff = history.cutoff();
+        if (!history.readable()) {
             return 2;
         }
         CasewatchTopology.Settings a;
@@ -59,16 +51,13 @@ public final class CompareCommand implements Callable<Integer> {
             System.err.println("compare: " + e.getMessage());
             return 2;
         }
-        AckMode.Decision d = AckMode.decide(acks, events);
-        if (d.note() != null) {
-            System.err.println("compare: " + d.note());
-        }
-        a = a.withEscalation(a.escalation().withAckEscalation(d.ackEscalation()));
-        b = b.withEscalation(b.escalation().withAckEscalation(d.ackEscalation()));
+        boolean ackEscalation = history.ackEscalation();
+        a = a.withEscalation(a.escalation().withAckEscalation(ackEscalation));
+        b = b.withEscalation(b.escalation().withAckEscalation(ackEscalation));
         Files.createDirectories(out);
         Path work = Files.createTempDirectory(out, ".compare-");
         try {
-            Compare.Result r = Compare.run(events, a, b, cutoff, work);
+            Compare.Result r = Compare.run(history.events, a, b, cutoff, work);
             CompareReport.write(r.comparison(), out, label(policiesA), label(policiesB));
             System.err.printf("compare: %d events, %d cases, %d changed; %s, %s, %s, %s in %s%n", r.a().events(),
                     r.comparison().groups().stream().mapToLong(g -> g.cases()).sum(), r.comparison().changed().size(),

@@ -32,14 +32,8 @@ public final class StrimziCommand implements Callable<Integer> {
     @Option(names = "--cluster", defaultValue = "kafka", description = "The Strimzi Kafka cluster (label strimzi.io/cluster). Default: ${DEFAULT-VALUE}.")
     String cluster;
 
-    @Option(names = "--partitions", defaultValue = "6", description = "Default: ${DEFAULT-VALUE}.")
-    int partitions;
-
-    @Option(names = "--replication", defaultValue = "3", description = "Default: ${DEFAULT-VALUE}.")
-    short replication;
-
-    @Option(names = "--history-retention-ms", defaultValue = "-1", description = "Default: ${DEFAULT-VALUE}.")
-    String historyRetention;
+    @Mixin
+    TopicLayoutOptions layout = new TopicLayoutOptions();
 
     @Option(names = "--principal", defaultValue = "User:casewatch", description = "The pipeline's principal. Default: ${DEFAULT-VALUE}.")
     String principal;
@@ -56,7 +50,7 @@ public final class StrimziCommand implements Callable<Integer> {
         Map<String, String> flags = config.flags();
         flags.putIfAbsent("bootstrap.servers", "unused:9092"); // nothing connects; streamsProperties wants one
         AppConfig cfg = config.load(Map.of(), flags);
-        Generated g = generate(cfg, cluster, partitions, replication, historyRetention, principal, notifyPrincipal);
+        Generated g = generate(cfg, cluster, layout.partitions, layout.replication, layout.historyRetention, principal, notifyPrincipal);
         Files.writeString(out.resolve("kafka-topics.yaml"), g.topics(), StandardCharsets.UTF_8);
         Files.writeString(out.resolve("kafka-users.yaml"), g.users(), StandardCharsets.UTF_8);
         System.out.println("wrote " + out.resolve("kafka-topics.yaml") + " and " + out.resolve("kafka-users.yaml"));

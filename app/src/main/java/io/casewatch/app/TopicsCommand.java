@@ -33,15 +33,8 @@ public final class TopicsCommand implements Callable<Integer> {
     @Option(names = "--check", description = "Change nothing; report every difference and exit 1 if there is one.")
     boolean check;
 
-    @Option(names = "--partitions", defaultValue = "6", description = "Partitions of every topic (inputs and ticks must match). Default: ${DEFAULT-VALUE}.")
-    int partitions;
-
-    @Option(names = "--replication", defaultValue = "3", description = "Replication factor. Default: ${DEFAULT-VALUE}.")
-    short replication;
-
-    @Option(names = "--history-retention-ms", defaultValue = "-1",
-            description = "retention.ms of topics that carry event history (-1: keep). Default: ${DEFAULT-VALUE}.")
-    String historyRetention;
+    @Mixin
+    TopicLayoutOptions layout = new TopicLayoutOptions();
 
     @Option(names = "--principal", defaultValue = "User:casewatch", description = "The application's principal, for the ACLs.")
     String principal;
@@ -70,7 +63,7 @@ public final class TopicsCommand implements Callable<Integer> {
         AppConfig cfg = config.load(System.getenv(), flags);
         Properties streams = Pipeline.streamsProperties(cfg);
         Topics topics = Pipeline.settings(cfg).topics();
-        List<TopicProvisioner.TopicSpec> specs = TopicProvisioner.specs(topics, partitions, replication, historyRetention);
+        List<TopicProvisioner.TopicSpec> specs = TopicProvisioner.specs(topics, layout.partitions, layout.replication, layout.historyRetention);
         String applicationId = streams.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
         List<String> problems;
         try (Admin admin = Admin.create(adminProperties(streams))) {
