@@ -34,6 +34,7 @@ import io.casewatch.policy.PolicySet;
 import io.casewatch.topology.CasewatchTopology;
 import io.casewatch.topology.DefectHandler;
 import io.casewatch.topology.Topics;
+import io.casewatch.topology.TopologyRuntime;
 
 /**
  * A running casewatch instance: the Kafka Streams application built from configuration, and its ticker. Start-up
@@ -47,14 +48,16 @@ public final class Pipeline implements AutoCloseable {
     private final KafkaStreams streams;
     private final Ticker ticker;
     private final CasewatchTopology.Settings settings;
+    private final TopologyRuntime runtime;
     private final Operations ops;
     private final CompletableFuture<PipelineFailure> failure;
 
-    private Pipeline(KafkaStreams streams, Ticker ticker, CasewatchTopology.Settings settings, Operations ops,
+    private Pipeline(KafkaStreams streams, Ticker ticker, CasewatchTopology.Settings settings, TopologyRuntime runtime, Operations ops,
             CompletableFuture<PipelineFailure> failure) {
         this.streams = streams;
         this.ticker = ticker;
         this.settings = settings;
+        this.runtime = runtime;
         this.ops = ops;
         this.failure = failure;
     }
@@ -234,7 +237,8 @@ public final class Pipeline implements AutoCloseable {
 
     /** @param defaultHttpPort the HTTP port unless {@code casewatch.http.port} says otherwise */
     public static Pipeline start(AppConfig cfg, Clock clock, int defaultHttpPort) {
-        CasewatchTopology.Settings s = runSettings(cfg).withClock(clock);
+        CasewatchTopology.Settings s = runSettings(cfg);
+        TopologyRuntime runtime = TopologyRuntime.live(clock);
         Duration tickEvery = cfg.duration(AppConfig.TICK, RUN_TICK);
         // Gated, a deadline waits until every input partition is proven past it, so tasks need not idle for a
         // partition that looks empty (docs/time.md). The proofs are heartbeats with end offsets, this instance's or
@@ -242,7 +246,7 @@ public final class Pipeline implements AutoCloseable {
         // that ticks is gated and the others follow stream time, with Kafka Streams' idling.
         boolean gated = cfg.gatesDeadlines(!tickEvery.isZero());
         if (gated) {
-            s = s.withInputProgress(new FetchedInputs());
+            runtime = runtime.withInputProgress(new FetchedInputs());
         }
         Properties props = streamsProperties(cfg, gated);
         HttpSettings http = httpSettings(cfg, defaultHttpPort);
@@ -251,7 +255,7 @@ public final class Pipeline implements AutoCloseable {
         String applicationId = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
         // The HTTP port is bound first so that application.server names the port actually taken (0 = a free one), and
         // so that probes are answered (live, not ready) while the cluster is waited for.
-        Operations ops = Operations.start(http, clock, s.counters());
+        Operations ops = Operations.start(http, clock, runtime.counters());
         CalendarHorizon.watch(s.policies().calendars(), ops.registry(), clock);
         try (Admin admin = Admin.create(clientProperties(props))) {
             ClusterReachability.await(admin, props.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG),
@@ -271,10 +275,10 @@ public final class Pipeline implements AutoCloseable {
         CompletableFuture<PipelineFailure> failure = new CompletableFuture<>();
         KafkaStreams streams;
         try {
-            s = s.withMetrics(ops.metrics());
+            runtime = runtime.withMetrics(ops.metrics());
             props.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, ops.advertised());
-            props.put(DefectHandler.COUNTERS_CONFIG, s.counters());
-            Topology topology = CasewatchTopology.build(s);
+            props.put(DefectHandler.COUNTERS_CONFIG, runtime.counters());
+            Topology topology = CasewatchTopology.build(s, runtime);
             streams = gated ? new KafkaStreams(topology, props, new TrackingClientSupplier()) : new KafkaStreams(topology, props);
             // A stream thread that dies (a missing ACL on a changelog or transactional id, a fenced producer, ...)
             // shuts the instance down, as Kafka Streams' default does, and says why through failure(): `run` exits
@@ -302,7 +306,7 @@ public final class Pipeline implements AutoCloseable {
                     e -> failure.complete(AccessCheck.failure(e, applicationId)), Admin.create(clientProperties(props)),
                     List.of(s.topics().complaints().name(), s.topics().contacts().name(), s.topics().acks().name()));
         }
-        return new Pipeline(streams, ticker, s, ops, failure);
+        return new Pipeline(streams, ticker, s, runtime, ops, failure);
     }
 
     public KafkaStreams streams() {
@@ -311,6 +315,11 @@ public final class Pipeline implements AutoCloseable {
 
     public CasewatchTopology.Settings settings() {
         return settings;
+    }
+
+    /** What the topology runs against: its counters are this instance's. */
+    public TopologyRuntime runtime() {
+        return runtime;
     }
 
     /**

@@ -67,7 +67,7 @@ public final class Operations implements AutoCloseable {
         return registry;
     }
 
-    /** The hooks to pass to the topology ({@code CasewatchTopology.Settings.withMetrics}). */
+    /** The hooks to pass to the topology ({@code TopologyRuntime.withMetrics}). */
     public PipelineMetrics metrics() {
         return metrics;
     }

@@ -1,6 +1,7 @@
 package io.casewatch.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import io.casewatch.state.StoreKind;
 import io.casewatch.topology.CasewatchTopology;
 import io.casewatch.topology.IntakeCounters;
 import io.casewatch.topology.Topics;
+import io.casewatch.topology.TopologyRuntime;
 
 /** `run` tunes for live latency and `replay` for a report where the configuration is silent; the tests keep the topology's defaults. */
 class RunSettingsTest {
@@ -60,11 +62,24 @@ class RunSettingsTest {
     @Test
     void aCopyThroughTheBuilderKeepsEverySetting() {
         CasewatchTopology.Settings s = CasewatchTopology.Settings.builder(Topics.defaults(), PolicySet.presets(), CasewatchTopology.Settings.Preset.RUN)
-                .grace(Duration.ofSeconds(3)).maxFuture(Duration.ofHours(2)).maxTextChars(99).clock(Clock.systemUTC())
+                .grace(Duration.ofSeconds(3)).maxFuture(Duration.ofHours(2)).maxTextChars(99)
                 .escalation(EscalationRules.DEFAULT.withAckEscalation(false)).stores(StoreKind.IN_MEMORY).orphanGrace(Duration.ofMinutes(7))
-                .metrics(new MicrometerPipelineMetrics(Clock.systemUTC(), new IntakeCounters(), a -> { }))
                 .build();
         assertThat(s.toBuilder().build()).isEqualTo(s);
         assertThat(s.withGrace(Duration.ofSeconds(4))).isEqualTo(s.toBuilder().grace(Duration.ofSeconds(4)).build()).isNotEqualTo(s);
+    }
+
+    @Test
+    void theRuntimeIsApartFromTheConfiguration() {
+        TopologyRuntime live = TopologyRuntime.live(Clock.systemUTC());
+        IntakeCounters counters = new IntakeCounters();
+        TopologyRuntime measured = live.withCounters(counters).withMetrics(new MicrometerPipelineMetrics(Clock.systemUTC(), counters, a -> { }));
+        assertThat(measured.live()).isTrue();
+        assertThat(measured.counters()).isSameAs(counters);
+        assertThat(measured.clock()).isSameAs(live.clock());
+
+        TopologyRuntime replay = TopologyRuntime.replay();
+        assertThat(replay.mode()).isEqualTo(TopologyRuntime.Mode.REPLAY);
+        assertThatThrownBy(replay::clock).isInstanceOf(IllegalStateException.class).hasMessageContaining("no wall clock");
     }
 }

@@ -130,7 +130,7 @@ class BadInputCorpusIT {
         try (Pipeline pipeline = Pipeline.start(AppConfig.load(null, Map.of(), flags), Clock.systemUTC());
              KafkaConsumer<String, Alert> alerts = ItSupport.alertConsumer(BROKER.kafka(), "corpus-alerts");
              KafkaConsumer<byte[], byte[]> dlq = dlqConsumer()) {
-            IntakeCounters counters = pipeline.settings().counters();
+            IntakeCounters counters = pipeline.runtime().counters();
             BooleanSupplier done = () -> {
                 alerts.poll(Duration.ofMillis(100)).forEach(r -> {
                     Alert a = r.value();

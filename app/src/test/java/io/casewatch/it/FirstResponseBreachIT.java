@@ -82,7 +82,7 @@ class FirstResponseBreachIT {
                 assertThat(a.getDeadline()).isEqualTo(openedLate.plus(Duration.ofHours(24)));
             });
             assertThat(alerts).noneMatch(a -> a.getCaseId().equals("it-answered"));
-            assertThat(pipeline.settings().counters().deadLetteredTotal()).isEqualTo(1);
+            assertThat(pipeline.runtime().counters().deadLetteredTotal()).isEqualTo(1);
         }
     }
 

@@ -110,8 +110,8 @@ class NearFutureAndSkewIT {
                 assertThat(f.deadLetterReasons()).as("only the contact beyond max.future is dead-lettered").isEqualTo(Map.of("TIME_OUT_OF_RANGE", 1L));
 
                 // Heartbeats keep proving "now": give them time to move the gate (condition: a dozen more read).
-                long ticks = pipeline.settings().counters().ticks();
-                ItSupport.await(Duration.ofSeconds(60), () -> "heartbeats read", () -> pipeline.settings().counters().ticks() >= ticks + 12);
+                long ticks = pipeline.runtime().counters().ticks();
+                ItSupport.await(Duration.ofSeconds(60), () -> "heartbeats read", () -> pipeline.runtime().counters().ticks() >= ticks + 12);
                 List<Alert> seen = new ArrayList<>();
                 // z's reply, stamped after z's deadline, makes z's first-response breach at the deadline (its own time).
                 ItSupport.await(Duration.ofSeconds(30), () -> "z's breach, alerts " + seen, () -> {

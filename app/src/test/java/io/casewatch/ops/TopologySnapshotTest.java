@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import io.casewatch.app.AppConfig;
 import io.casewatch.app.Pipeline;
 import io.casewatch.topology.CasewatchTopology;
+import io.casewatch.topology.TopologyRuntime;
 import io.casewatch.topology.Names;
 
 /**
@@ -35,7 +37,7 @@ class TopologySnapshotTest {
     private static final Pattern STORES = Pattern.compile("stores: \\[([^\\]]*)\\]");
 
     private static Topology runTopology() {
-        return CasewatchTopology.build(Pipeline.runSettings(AppConfig.load(null, Map.of(), new HashMap<>())));
+        return CasewatchTopology.build(Pipeline.runSettings(AppConfig.load(null, Map.of(), new HashMap<>())), TopologyRuntime.live(Clock.systemUTC()));
     }
 
     @Test

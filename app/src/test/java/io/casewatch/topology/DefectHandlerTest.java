@@ -53,7 +53,8 @@ class DefectHandlerTest {
     @Test
     void aDefectIsDeadLetteredAndTheStreamGoesOn() {
         CasewatchTopology.Settings s = CasewatchTopology.Settings.defaults(TOPICS, PolicySet.presets());
-        try (TopologyTestDriver driver = new TopologyTestDriver(CasewatchTopology.build(s), runProperties(s.counters()), T0)) {
+        TopologyRuntime runtime = TopologyRuntime.replay();
+        try (TopologyTestDriver driver = new TopologyTestDriver(CasewatchTopology.build(s, runtime), runProperties(runtime.counters()), T0)) {
             TestInputTopic<String, MerchantFact> facts = driver.createInputTopic(TOPICS.facts().name(), Serdes.String().serializer(),
                     TOPICS.facts().valueSerde().serializer());
             TestInputTopic<String, byte[]> rawFacts = driver.createInputTopic(TOPICS.facts().name(), Serdes.String().serializer(),
@@ -82,7 +83,7 @@ class DefectHandlerTest {
             assertThat(defect.value()).as("the original bytes").isEqualTo(TOPICS.facts().valueSerde().serializer().serialize("", brokenFact()));
 
             assertThat(status.readValuesToList()).as("the stream went on").extracting(CaseStatus::getCaseId).contains("after-defect");
-            assertThat(s.counters().deadLettered(Reason.PROCESSING_ERROR)).isEqualTo(1);
+            assertThat(runtime.counters().deadLettered(Reason.PROCESSING_ERROR)).isEqualTo(1);
         }
     }
 
@@ -94,7 +95,7 @@ class DefectHandlerTest {
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         // Its own state folder: a driver whose processing failed may not release its stores' locks on close.
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir("unhandled"));
-        try (TopologyTestDriver driver = new TopologyTestDriver(CasewatchTopology.build(s), p, T0)) {
+        try (TopologyTestDriver driver = new TopologyTestDriver(CasewatchTopology.build(s, TopologyRuntime.replay()), p, T0)) {
             TestInputTopic<String, MerchantFact> facts = driver.createInputTopic(TOPICS.facts().name(), Serdes.String().serializer(),
                     TOPICS.facts().valueSerde().serializer());
             assertThatThrownBy(() -> facts.pipeInput(new TestRecord<>("m-1", brokenFact(), T0))).isInstanceOf(RuntimeException.class);

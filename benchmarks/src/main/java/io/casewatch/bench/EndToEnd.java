@@ -359,7 +359,7 @@ public final class EndToEnd {
      * restored from the changelogs on the way.
      */
     static String restore(AppConfig cfg) throws Exception {
-        KafkaStreams s = new KafkaStreams(io.casewatch.topology.CasewatchTopology.build(Pipeline.runSettings(cfg)), Pipeline.streamsProperties(cfg));
+        KafkaStreams s = new KafkaStreams(io.casewatch.topology.CasewatchTopology.build(Pipeline.runSettings(cfg), io.casewatch.topology.TopologyRuntime.live(Clock.systemUTC())), Pipeline.streamsProperties(cfg));
         java.util.concurrent.atomic.AtomicLong restored = new java.util.concurrent.atomic.AtomicLong();
         s.setGlobalStateRestoreListener(new org.apache.kafka.streams.processor.StateRestoreListener() {
             @Override

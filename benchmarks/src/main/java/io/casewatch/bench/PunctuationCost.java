@@ -20,6 +20,7 @@ import io.casewatch.schema.ComplaintEvent;
 import io.casewatch.schema.ComplaintEventType;
 import io.casewatch.topology.CasewatchTopology;
 import io.casewatch.topology.Topics;
+import io.casewatch.topology.TopologyRuntime;
 
 /**
  * Cost of a punctuation when nothing is due, with N open cases in the (RocksDB) stores: opens N cases, then moves
@@ -44,7 +45,7 @@ public final class PunctuationCost {
         Topics topics = Topics.defaults();
         Instant t0 = Instant.parse("2026-03-02T00:00:00Z");
         try (TopologyTestDriver d = new TopologyTestDriver(
-                CasewatchTopology.build(CasewatchTopology.Settings.defaults(topics, PolicySet.presets())), props, t0)) {
+                CasewatchTopology.build(CasewatchTopology.Settings.defaults(topics, PolicySet.presets()), TopologyRuntime.replay()), props, t0)) {
             TestInputTopic<String, byte[]> complaints = d.createInputTopic(topics.complaints().name(), Serdes.String().serializer(),
                     Serdes.ByteArray().serializer());
             TestInputTopic<String, byte[]> tickTopic = d.createInputTopic(topics.ticks().name(), Serdes.String().serializer(),

@@ -56,6 +56,7 @@ import io.casewatch.topology.DeadLetters;
 import io.casewatch.topology.Heartbeat;
 import io.casewatch.topology.Topic;
 import io.casewatch.topology.Topics;
+import io.casewatch.topology.TopologyRuntime;
 
 /**
  * Runs the casewatch topology over a JSON Lines file of events and writes every output topic as JSON Lines
@@ -87,10 +88,7 @@ public final class Replay {
     private final CasewatchTopology.Settings settings;
 
     public Replay(CasewatchTopology.Settings settings) {
-        if (settings.clock() != null) {
-            throw new IllegalArgumentException("replay runs on stream time only: the settings must have no clock");
-        }
-        // Stream time only: a watermark pace on the wall clock would make the output depend on the machine's speed.
+        // Stream time only (the topology runs against TopologyRuntime.replay(), which has no clock): a watermark pace on the wall clock would make the output depend on the machine's speed.
         this.settings = settings.withStores(StoreKind.IN_MEMORY)
                 .withStats(settings.stats().withWatermarkPace(Duration.ZERO));
     }
@@ -136,7 +134,7 @@ public final class Replay {
         Topics topics = settings.topics();
         try (Outputs out = new Outputs(topics, outDir);
                 Engine engine = driver == Driver.DIRECT
-                        ? new ParallelEngine(CasewatchTopology.plan(settings), topics.facts().name(), topics.ticks().name(),
+                        ? new ParallelEngine(CasewatchTopology.plan(settings, TopologyRuntime.replay()), topics.facts().name(), topics.ticks().name(),
                                 topics.deadLetters().name(), partitions, out)
                         : new TestDriver(settings, out);
                 LineReader in = new LineReader(events, until)) {
@@ -266,7 +264,7 @@ public final class Replay {
             props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
             props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
             props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-            driver = new TopologyTestDriver(CasewatchTopology.build(settings), props, Instant.EPOCH);
+            driver = new TopologyTestDriver(CasewatchTopology.build(settings, TopologyRuntime.replay()), props, Instant.EPOCH);
             Topics t = settings.topics();
             ticks = t.ticks().name();
             var bytesIn = Serdes.ByteArray().serializer();

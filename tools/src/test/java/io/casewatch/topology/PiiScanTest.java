@@ -209,7 +209,7 @@ class PiiScanTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "casewatch-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("casewatch-pii-").toString());
-        return new TopologyTestDriver(CasewatchTopology.build(CasewatchTopology.Settings.defaults(TOPICS, PolicySet.presets())), props,
+        return new TopologyTestDriver(CasewatchTopology.build(CasewatchTopology.Settings.defaults(TOPICS, PolicySet.presets()), TopologyRuntime.replay()), props,
                 Instant.parse("2026-01-01T00:00:00Z"));
     }
 

@@ -3,10 +3,7 @@ package io.casewatch.topology;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import org.apache.kafka.common.serialization.Serdes;
@@ -78,13 +75,7 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
     /** Each case's next due instant (key: due millis big-endian, then caseId), derived from the cases' timerAt. */
     private final TimerIndex timers = new TimerIndex();
     private KeyValueStore<String, Long> meta;
-    private long lastWatermark = Long.MIN_VALUE;
-    /** Wall-clock time (Kafka Streams' cached system time) of the last watermark sent, for the pace. */
-    private long lastWatermarkWallMs;
-    /** A watermark the pace held back (Long.MIN_VALUE: none); the wall-clock punctuation sends it. */
-    private long heldWatermark = Long.MIN_VALUE;
-    /** Least wall-clock time between two watermarks; zero: paced by stream time only (replay, tests). */
-    private final Duration watermarkPace;
+    private final WatermarkPacer watermarks;
     private Long appliedPolicyEpoch;
     private int partition;
     /**
@@ -97,53 +88,28 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
      * which is what "no OPENED within the grace" is measured against.
      */
     private long openedTime = Long.MIN_VALUE;
-    /** How far stream time moves between two watermarks sent to the merchant statistics. */
-    static final long WATERMARK_EVERY_MS = 60_000L;
-
     /** Names of the sinks this processor forwards to. */
     record Sinks(String gate, String l1, String l2, String l3, String status, String deadLetters, String facts, String compliance) {
     }
 
-    /** Statuses are coalesced per case over this interval; zero: one for every change. */
-    private final Duration statusInterval;
+    private final StatusCoalescer statuses;
     /** Whether the status interval is wall-clock time ({@code run}) or stream time (replay, tests). */
     private final boolean statusOnWallClock;
-    /**
-     * The latest status of each case changed since statuses were last emitted, in the order the cases first changed.
-     * In memory; a restarted task finds the cases that still owe one by their {@code changeSeq} (see {@link #init}).
-     */
-    private final Map<String, PendingStatus> pendingStatus = new LinkedHashMap<>();
-    /** The highest change sequence number a case of this task carries. */
-    private long changeSeq;
 
-    private record PendingStatus(CaseStatus status, long timestamp) {
-    }
-
-    private final InputProgress progress;
     /** The task's input topics: complaints, contacts, acks (their partition of this task's number). */
     private final String[] inputTopics;
-    /**
-     * Per input topic, the event time this task's partition of it is known to have moved past: its latest record's
-     * time, or a heartbeat's once the heartbeat proved the partition caught up. Deadlines fire only up to the
-     * least of them (when {@link InputProgress#gatesDeadlines}), so an event still unread on one partition cannot
-     * miss a deadline that another partition's traffic or a heartbeat has already passed. In memory: after a start,
-     * the first heartbeats prove them again.
-     */
-    private final long[] inputTime;
-    /** The timestamp of the latest record of the task's inputs processed here (in memory). */
-    private long lastChosen = Long.MIN_VALUE;
+    private final InputPartitionGate gate;
 
     CaseProcessor(CaseEngine engine, Duration grace, Duration punctuateEvery, Sinks sinks, IntakeCounters counters, PipelineMetrics metrics,
             Duration orphanGrace, int decodedCases, Duration watermarkPace, Duration statusInterval, boolean statusOnWallClock,
             InputProgress progress, String[] inputTopics, Intake.Limits limits) {
-        this.progress = progress;
         this.limits = limits;
         this.inputTopics = inputTopics.clone();
-        this.inputTime = new long[inputTopics.length];
-        this.statusInterval = statusInterval;
+        this.gate = new InputPartitionGate(progress, inputTopics, grace);
+        this.statuses = new StatusCoalescer(statusInterval);
         this.statusOnWallClock = statusOnWallClock;
         this.metrics = metrics;
-        this.watermarkPace = watermarkPace;
+        this.watermarks = new WatermarkPacer(watermarkPace);
         this.decodedCases = decodedCases;
         this.orphans = new OrphanHold(orphanGrace, sinks.deadLetters(), counters);
         this.engine = engine;
@@ -185,21 +151,16 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
         // Kafka Streams re-initialises the same instance when it revives a task (e.g. after an aborted transaction),
         // with its stores rolled back: nothing kept in memory may outlive that.
         this.appliedPolicyEpoch = null;
-        this.lastWatermark = Long.MIN_VALUE;
-        this.heldWatermark = Long.MIN_VALUE;
-        Arrays.fill(inputTime, Long.MIN_VALUE);
-        lastChosen = Long.MIN_VALUE;
-        for (String topic : inputTopics) {
-            progress.started(topic, partition);
-        }
+        watermarks.reset();
+        gate.start(partition);
         orphans.init(context);
         held.init(context);
         context.schedule(punctuateEvery, PunctuationType.STREAM_TIME, this::fireDueTimers);
-        if (!watermarkPace.isZero()) {
-            context.schedule(watermarkPace, PunctuationType.WALL_CLOCK_TIME, this::sendHeldWatermark);
+        if (watermarks.paced()) {
+            context.schedule(watermarks.pace(), PunctuationType.WALL_CLOCK_TIME, this::sendHeldWatermark);
         }
-        if (!statusInterval.isZero()) {
-            context.schedule(statusInterval, statusOnWallClock ? PunctuationType.WALL_CLOCK_TIME : PunctuationType.STREAM_TIME,
+        if (statuses.coalesces()) {
+            context.schedule(statuses.interval(), statusOnWallClock ? PunctuationType.WALL_CLOCK_TIME : PunctuationType.STREAM_TIME,
                     t -> emitPendingStatuses());
         }
         gauges = metrics.caseGauges(context.taskId().toString());
@@ -213,8 +174,7 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
      */
     private void rebuildFromStore(boolean gaugesToo) {
         timers.clear();
-        pendingStatus.clear();
-        changeSeq = 0L;
+        statuses.clear();
         Long stored = meta.get(STATUS_EMITTED);
         long emitted = stored == null ? 0L : stored;
         try (KeyValueIterator<String, CaseData> it = cases.all()) {
@@ -223,14 +183,14 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
                 if (c.getTimerAt() != null) {
                     timers.add(timerKey(c.getTimerAt(), c.getCaseId()));
                 }
-                changeSeq = Math.max(changeSeq, c.getChangeSeq());
+                statuses.restored(c.getChangeSeq());
                 boolean owesStatus = c.getChangeSeq() > emitted;
                 boolean open = c.getState() == CaseState.OPEN || c.getState() == CaseState.AWAITING_CUSTOMER;
                 if (owesStatus || gaugesToo && open) {
                     CaseStatus status = engine.settle(c, c.getUpdatedAt(), c.getUpdatedAt()).status();
                     if (owesStatus) {
                         // Changed after the last statuses were emitted, before a crash or a rebalance: still owed.
-                        pendingStatus.put(c.getCaseId(), new PendingStatus(status, c.getUpdatedAt()));
+                        statuses.owe(c.getCaseId(), status, c.getUpdatedAt());
                     }
                     if (gaugesToo && open) {
                         gauges.update(status);
@@ -242,24 +202,21 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
 
     /** The latest status of every case changed since the last time, one each, in the transaction that commits next. */
     private void emitPendingStatuses() {
-        if (pendingStatus.isEmpty()) {
+        if (statuses.isEmpty()) {
             return;
         }
-        for (Map.Entry<String, PendingStatus> e : pendingStatus.entrySet()) {
-            context.forward(new Record<Object, Object>(e.getKey(), e.getValue().status(),
-                    e.getValue().timestamp()), sinks.status());
+        for (StatusCoalescer.Pending p : statuses.drain()) {
+            context.forward(new Record<Object, Object>(p.caseId(), p.status(), p.timestamp()), sinks.status());
         }
-        pendingStatus.clear();
-        meta.put(STATUS_EMITTED, changeSeq);
+        meta.put(STATUS_EMITTED, statuses.changeSeq());
     }
 
     private void publishStatus(CaseData c, CaseStatus status, long timestamp) {
-        if (statusInterval.isZero()) {
+        if (!statuses.coalesces()) {
             context.forward(new Record<Object, Object>(c.getCaseId(), status, timestamp), sinks.status());
             return;
         }
-        c.setChangeSeq(++changeSeq);
-        pendingStatus.put(c.getCaseId(), new PendingStatus(status, timestamp));
+        c.setChangeSeq(statuses.changed(c.getCaseId(), status, timestamp));
     }
 
     @Override
@@ -269,7 +226,7 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
 
     @Override
     public void process(Record<String, CaseTaskInput> record) {
-        lastChosen = record.timestamp();
+        gate.chosen(record.timestamp());
         if (record.value() instanceof Heartbeat h) {
             onHeartbeat(h);
             return;
@@ -279,9 +236,9 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
             return;
         }
         CaseInput in = (CaseInput) record.value();
-        noteInputTime(in.source().topic(), record.timestamp());
+        gate.read(in.source().topic(), record.timestamp());
         String caseId = record.key();
-        if (progress.gatesDeadlines() && mustWait(caseId, in)) {
+        if (gate.gates() && mustWait(caseId, in)) {
             held.hold(caseId, withheld.keep(in));
             metrics.eventWaited();
             return;
@@ -302,7 +259,7 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
             applyHeld(caseId, Long.MAX_VALUE);
             return false;
         }
-        return waits(decoded.get(caseId), in.occurredAt(), eventsFirableUpTo(context.currentStreamTimeMs()));
+        return waits(decoded.get(caseId), in.occurredAt(), gate.eventsFirableUpTo(context.currentStreamTimeMs()));
     }
 
     /**
@@ -472,7 +429,7 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
         // Waiting events first: a case's clocks that fall due after one of its events must see it applied. The cases
         // whose earliest event the gate may let go (see waits): stamped within twice the grace of what is firable,
         // or any, once the partitions are proven to within that of the deployment's clock.
-        long eventsUpTo = held.isEmpty() ? Long.MIN_VALUE : eventsFirableUpTo(streamTime);
+        long eventsUpTo = held.isEmpty() ? Long.MIN_VALUE : gate.eventsFirableUpTo(streamTime);
         if (eventsUpTo != Long.MIN_VALUE) {
             long near = eventsUpTo + 2 * grace.toMillis();
             boolean nowProven = limits.clock() != null && limits.clock().millis() <= near;
@@ -480,7 +437,7 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
                 applyHeld(caseId, eventsUpTo);
             }
         }
-        long now = firedUpTo(streamTime);
+        long now = gate.firedUpTo(streamTime);
         if (now == Long.MIN_VALUE) {
             return;
         }
@@ -525,70 +482,11 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
     }
 
     /**
-     * How far deadlines may fire by time passing, given stream time {@code t}: {@code t} less the grace, and, when
-     * deadlines are gated, no further than every input partition is known to have got; {@link Long#MIN_VALUE} while
-     * one is not known yet.
-     */
-    private long firedUpTo(long t) {
-        long upTo = t;
-        if (progress.gatesDeadlines()) {
-            for (long i : inputTime) {
-                upTo = Math.min(upTo, i);
-            }
-        }
-        return upTo == Long.MIN_VALUE ? Long.MIN_VALUE : upTo - grace.toMillis();
-    }
-
-    /**
-     * {@link #firedUpTo} for an event's own step, where a heartbeat proves a partition as soon as a poll returned it
-     * ({@link #provenTime}), and a partition with records buffered is in step with the latest record the task chose.
-     * What holds an event back is a partition with nothing buffered and nothing proven: one that lags (after a
-     * failover, a fetch behind the others). Deadlines fired by time passing keep the strict gate.
-     */
-    private long eventsFirableUpTo(long t) {
-        long upTo = t;
-        for (int i = 0; i < inputTopics.length; i++) {
-            // A partition with records still buffered: Kafka Streams chose the latest record over its next one, which
-            // is stamped no earlier (its choice goes by the heads' timestamps).
-            upTo = Math.min(upTo, progress.buffered(inputTopics[i], partition) ? Math.max(provenTime(i), lastChosen) : provenTime(i));
-        }
-        return upTo == Long.MIN_VALUE ? Long.MIN_VALUE : upTo - grace.toMillis();
-    }
-
-    /**
-     * How far input partition {@code i} is known to have got for an event's own step: its records, or a heartbeat's
-     * proof, taken as soon as a poll returned the heartbeat. Deadlines fired by time passing count only heartbeats
-     * the task has read in time order: while a backlog is read they wait for it, and fire in bulk when it is done,
-     * which costs far fewer writes (firing them as the backlog is read: 3.56 records per event against 3.01 and
-     * half again the stream thread's CPU, docs/benchmarks.md).
-     */
-    private long provenTime(int i) {
-        return Math.max(inputTime[i], progress.provenAtPoll(inputTopics[i], partition));
-    }
-
-    private void noteInputTime(String topic, long timestamp) {
-        for (int i = 0; i < inputTopics.length; i++) {
-            if (inputTopics[i].equals(topic)) {
-                inputTime[i] = Math.max(inputTime[i], timestamp);
-                return;
-            }
-        }
-    }
-
-    /**
      * A heartbeat moves each input partition it proves caught up to the heartbeat's time, and what that makes due
      * fires at once rather than at the next punctuation.
      */
     private void onHeartbeat(Heartbeat h) {
-        boolean moved = false;
-        for (int i = 0; i < inputTopics.length; i++) {
-            Long end = h.endOffsets().get(inputTopics[i]);
-            if (end != null && h.at() > inputTime[i] && progress.caughtUp(inputTopics[i], partition, end)) {
-                inputTime[i] = h.at();
-                moved = true;
-            }
-        }
-        if (moved) {
+        if (gate.onHeartbeat(h)) {
             fireDueTimers(Math.max(context.currentStreamTimeMs(), h.at()));
         }
     }
@@ -598,30 +496,22 @@ final class CaseProcessor implements Processor<String, CaseTaskInput, Object, Ob
      * even where a merchant has no traffic.
      */
     private void sendWatermark(long now) {
-        if (lastWatermark != Long.MIN_VALUE && now - lastWatermark < WATERMARK_EVERY_MS) {
-            return;
+        long w = watermarks.onTime(now, context.currentSystemTimeMs());
+        if (w != WatermarkPacer.NONE) {
+            forwardWatermark(w);
         }
-        // Each watermark is a record to every statistics partition. Reading a backlog, stream time runs through a
-        // minute with every few events: unpaced, watermarks would outnumber the events several times over.
-        if (!watermarkPace.isZero() && lastWatermark != Long.MIN_VALUE
-                && context.currentSystemTimeMs() - lastWatermarkWallMs < watermarkPace.toMillis()) {
-            heldWatermark = now;
-            return;
-        }
-        forwardWatermark(now);
     }
 
     /** Wall-clock punctuation: the latest watermark the pace held back, so a quiet stream still closes its windows. */
     private void sendHeldWatermark(long wallTime) {
-        if (heldWatermark != Long.MIN_VALUE && heldWatermark > lastWatermark) {
-            forwardWatermark(heldWatermark);
+        long w = watermarks.onWallClock();
+        if (w != WatermarkPacer.NONE) {
+            forwardWatermark(w);
         }
     }
 
     private void forwardWatermark(long now) {
-        lastWatermark = now;
-        lastWatermarkWallMs = context.currentSystemTimeMs();
-        heldWatermark = Long.MIN_VALUE;
+        watermarks.sent(now, context.currentSystemTimeMs());
         MerchantFact w = new MerchantFact(null, Figure.WATERMARK, now, 0, null, null, "UTC", partition);
         context.forward(new Record<Object, Object>(FactsPartitioner.WATERMARK_KEY, w,
                 context.currentStreamTimeMs()), sinks.facts());

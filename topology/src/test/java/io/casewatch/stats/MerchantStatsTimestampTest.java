@@ -21,6 +21,7 @@ import io.casewatch.schema.MerchantStats;
 import io.casewatch.testing.Events;
 import io.casewatch.topology.CasewatchTopology;
 import io.casewatch.topology.Topics;
+import io.casewatch.topology.TopologyRuntime;
 
 class MerchantStatsTimestampTest {
 
@@ -33,7 +34,7 @@ class MerchantStatsTimestampTest {
         Topics topics = Topics.defaults();
         Instant opened = Instant.parse("2026-03-02T08:00:00Z");
         Instant now = opened.plusSeconds(20 * 60);
-        try (TopologyTestDriver d = new TopologyTestDriver(CasewatchTopology.build(CasewatchTopology.Settings.defaults(topics, PolicySet.presets())),
+        try (TopologyTestDriver d = new TopologyTestDriver(CasewatchTopology.build(CasewatchTopology.Settings.defaults(topics, PolicySet.presets()), TopologyRuntime.replay()),
                 props, opened)) {
             TestInputTopic<String, byte[]> complaints = d.createInputTopic(topics.complaints().name(), Serdes.String().serializer(),
                     Serdes.ByteArray().serializer());

@@ -23,6 +23,8 @@ import io.casewatch.schema.ContactEvent;
 import io.casewatch.schema.EscalationAck;
 import io.casewatch.schema.internal.Figure;
 import io.casewatch.schema.internal.MerchantFact;
+import io.casewatch.topology.IntakeCounters;
+import io.casewatch.topology.TopologyRuntime;
 import io.casewatch.topology.CasewatchTopology;
 import io.casewatch.topology.Topics;
 
@@ -33,6 +35,7 @@ import io.casewatch.topology.Topics;
  */
 public final class CaseDriver implements AutoCloseable {
     private final TopologyTestDriver driver;
+    private final TopologyRuntime runtime;
     private final Topics topics = Topics.defaults();
     private final TestInputTopic<String, byte[]> complaints;
     private final TestInputTopic<String, byte[]> contacts;
@@ -49,7 +52,13 @@ public final class CaseDriver implements AutoCloseable {
         this(CasewatchTopology.Settings.defaults(Topics.defaults(), policies));
     }
 
+    /** On stream time alone ({@link TopologyRuntime#replay()}), as most topology tests are. */
     public CaseDriver(CasewatchTopology.Settings settings) {
+        this(settings, TopologyRuntime.replay());
+    }
+
+    public CaseDriver(CasewatchTopology.Settings settings, TopologyRuntime runtime) {
+        this.runtime = runtime;
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "casewatch-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -59,7 +68,7 @@ public final class CaseDriver implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        driver = new TopologyTestDriver(CasewatchTopology.build(settings), props, Instant.parse("2026-01-01T00:00:00Z"));
+        driver = new TopologyTestDriver(CasewatchTopology.build(settings, runtime), props, Instant.parse("2026-01-01T00:00:00Z"));
         complaints = driver.createInputTopic(topics.complaints().name(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
         contacts = driver.createInputTopic(topics.contacts().name(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
         acks = driver.createInputTopic(topics.acks().name(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
@@ -70,6 +79,11 @@ public final class CaseDriver implements AutoCloseable {
         status = driver.createOutputTopic(topics.status().name(), Serdes.String().deserializer(), topics.status().valueSerde().deserializer());
         facts = driver.createOutputTopic(topics.facts().name(), Serdes.String().deserializer(), topics.facts().valueSerde().deserializer());
         dlq = driver.createOutputTopic(topics.deadLetters().name(), Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+    }
+
+    /** The counters the topology under test counts into. */
+    public IntakeCounters counters() {
+        return runtime.counters();
     }
 
     public CaseDriver pipe(ComplaintEvent e) {

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.casewatch.policy.PolicySet;
 import io.casewatch.testing.BadInputCorpus;
+import io.casewatch.topology.TopologyRuntime;
 
 /**
  * The checked-in bad-input corpus is what its generator writes, and each record meets the fate its manifest says:
@@ -54,13 +55,13 @@ class BadInputCorpusTest {
 
     @Test
     void everyCorpusRecordIsProcessedOrDeadLetteredWithItsReason() {
-        CasewatchTopology.Settings s = CasewatchTopology.Settings.defaults(TOPICS, PolicySet.presets())
-                .withClock(Clock.fixed(BadInputCorpus.T.plus(Duration.ofDays(1)), ZoneOffset.UTC));
+        CasewatchTopology.Settings s = CasewatchTopology.Settings.defaults(TOPICS, PolicySet.presets());
+        TopologyRuntime runtime = TopologyRuntime.live(Clock.fixed(BadInputCorpus.T.plus(Duration.ofDays(1)), ZoneOffset.UTC));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "casewatch-corpus");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         List<BadInputCorpus.Entry> corpus = BadInputCorpus.load();
-        try (TopologyTestDriver driver = new TopologyTestDriver(CasewatchTopology.build(s), props, BadInputCorpus.T)) {
+        try (TopologyTestDriver driver = new TopologyTestDriver(CasewatchTopology.build(s, runtime), props, BadInputCorpus.T)) {
             Map<String, TestInputTopic<byte[], byte[]>> in = new HashMap<>();
             in.put("complaint", driver.createInputTopic(TOPICS.complaints().name(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer()));
             in.put("contact", driver.createInputTopic(TOPICS.contacts().name(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer()));
@@ -96,8 +97,8 @@ class BadInputCorpusTest {
             });
             long deadExpected = expected.values().stream().filter(f -> !f.equals(BadInputCorpus.PROCESSED)).count();
             assertThat(actual).hasSize((int) deadExpected);
-            long processed = s.counters().partitions().values().stream().mapToLong(IntakeCounters.PartitionCounts::processed).sum();
-            long dead = s.counters().partitions().values().stream().mapToLong(IntakeCounters.PartitionCounts::deadLettered).sum();
+            long processed = runtime.counters().partitions().values().stream().mapToLong(IntakeCounters.PartitionCounts::processed).sum();
+            long dead = runtime.counters().partitions().values().stream().mapToLong(IntakeCounters.PartitionCounts::deadLettered).sum();
             assertThat(processed).isEqualTo(corpus.size() + 1 - deadExpected);
             assertThat(processed + dead).as("every record accounted for").isEqualTo(corpus.size() + 1);
         }

@@ -60,10 +60,10 @@ class DeadlineGateTest {
         }
     }
 
-    private static CasewatchTopology.Settings settings(InputProgress progress) {
-        return CasewatchTopology.Settings.defaults(Topics.defaults(), PolicySet.presets())
-                .withClock(Clock.fixed(AFTER_DEADLINE.plus(Duration.ofDays(1)), ZoneOffset.UTC))
-                .withInputProgress(progress);
+    private static final CasewatchTopology.Settings SETTINGS = CasewatchTopology.Settings.defaults(Topics.defaults(), PolicySet.presets());
+
+    private static TopologyRuntime runtime(InputProgress progress) {
+        return TopologyRuntime.live(Clock.fixed(AFTER_DEADLINE.plus(Duration.ofDays(1)), ZoneOffset.UTC)).withInputProgress(progress);
     }
 
     private static boolean breached(CaseDriver d) {
@@ -73,7 +73,7 @@ class DeadlineGateTest {
     @Test
     void aReplyStillUnreadOnTheContactsPartitionHoldsTheDeadlineItMet() {
         Progress progress = new Progress();
-        try (CaseDriver d = new CaseDriver(settings(progress))) {
+        try (CaseDriver d = new CaseDriver(SETTINGS, runtime(progress))) {
             d.pipe(Events.opened("c-1", T0, "GB"));
             d.heartbeat(T0.plus(Duration.ofMinutes(1)), progress.ends(topics));
 
@@ -91,7 +91,7 @@ class DeadlineGateTest {
 
     @Test
     void onStreamTimeAloneTheSameOrderRaisesAFalseBreach() {
-        try (CaseDriver d = new CaseDriver(settings(InputProgress.STREAM_TIME))) {
+        try (CaseDriver d = new CaseDriver(SETTINGS, runtime(InputProgress.STREAM_TIME))) {
             d.pipe(Events.opened("c-1", T0, "GB"));
             d.tick(AFTER_DEADLINE);
             d.pipe(Events.agentReply("c-1", REPLY, "We have refunded you today.", "en"));
@@ -102,7 +102,7 @@ class DeadlineGateTest {
     @Test
     void partitionsProvenCaughtUpLetADeadlineWithNoReplyFire() {
         Progress progress = new Progress();
-        try (CaseDriver d = new CaseDriver(settings(progress))) {
+        try (CaseDriver d = new CaseDriver(SETTINGS, runtime(progress))) {
             d.pipe(Events.opened("c-1", T0, "GB"));
             d.heartbeat(AFTER_DEADLINE, progress.ends(topics));
             assertThat(breached(d)).isTrue();
@@ -113,7 +113,7 @@ class DeadlineGateTest {
     void aPartitionNeverProvenHoldsEveryDeadline() {
         Progress progress = new Progress();
         progress.lagging.add(Topics.defaults().acks().name());
-        try (CaseDriver d = new CaseDriver(settings(progress))) {
+        try (CaseDriver d = new CaseDriver(SETTINGS, runtime(progress))) {
             d.pipe(Events.opened("c-1", T0, "GB"));
             d.heartbeat(AFTER_DEADLINE, progress.ends(topics));
             assertThat(breached(d)).as("the acks partition has not been proven past the deadline").isFalse();
@@ -127,7 +127,7 @@ class DeadlineGateTest {
     @Test
     void aLaterEventOfTheCaseWaitsForTheReplyStillUnreadOnAnotherPartition() {
         Progress progress = new Progress();
-        try (CaseDriver d = new CaseDriver(settings(progress))) {
+        try (CaseDriver d = new CaseDriver(SETTINGS, runtime(progress))) {
             d.pipe(Events.opened("c-1", T0, "GB"));
             d.heartbeat(T0.plus(Duration.ofMinutes(1)), progress.ends(topics));
 
@@ -150,7 +150,7 @@ class DeadlineGateTest {
 
     @Test
     void onStreamTimeAloneALaterEventOfTheCaseFiresTheDeadlineBeforeTheReply() {
-        try (CaseDriver d = new CaseDriver(settings(InputProgress.STREAM_TIME))) {
+        try (CaseDriver d = new CaseDriver(SETTINGS, runtime(InputProgress.STREAM_TIME))) {
             d.pipe(Events.opened("c-1", T0, "GB"));
             d.pipe(Events.resolved("c-1", AFTER_DEADLINE));
             d.pipe(Events.agentReply("c-1", REPLY, "We have refunded you today.", "en"));
@@ -162,7 +162,7 @@ class DeadlineGateTest {
     void anEventStampedAheadOfTheDeploymentsClockIsAppliedOnceEveryPartitionIsProvenToNow() {
         Progress progress = new Progress();
         Instant now = T0.plus(Duration.ofMinutes(1));
-        try (CaseDriver d = new CaseDriver(settings(progress).withClock(Clock.fixed(now, ZoneOffset.UTC)))) {
+        try (CaseDriver d = new CaseDriver(SETTINGS, TopologyRuntime.live(Clock.fixed(now, ZoneOffset.UTC)).withInputProgress(progress))) {
             d.pipe(Events.opened("c-1", T0, "GB"));
             d.heartbeat(now, progress.ends(topics));
             // A producer whose clock is fast: nothing can be proven beyond "now", so it is not kept waiting for it.
@@ -175,7 +175,7 @@ class DeadlineGateTest {
     void aCaseThatKeepsTooManyEventsWaitingHasThemAppliedInTheirOrder() {
         Progress progress = new Progress();
         progress.lagging.add(topics.acks().name());
-        try (CaseDriver d = new CaseDriver(settings(progress))) {
+        try (CaseDriver d = new CaseDriver(SETTINGS, runtime(progress))) {
             // The acks partition is never proven: the opening and every contact after it wait.
             d.pipe(Events.opened("c-1", T0, "GB"));
             for (int i = 1; i < GateHold.MAX_EVENTS; i++) {

@@ -56,8 +56,8 @@ class OrphanContactTopologyTest {
 
             assertThat(d.deadLetters()).isEmpty();
             assertThat(d.lastStatus().getInboundContacts()).as("the early contact counts on the case").isEqualTo(1);
-            assertThat(processed(s.counters())).isEqualTo(2);
-            assertThat(deadLettered(s.counters())).isZero();
+            assertThat(processed(d.counters())).isEqualTo(2);
+            assertThat(deadLettered(d.counters())).isZero();
         }
     }
 
@@ -97,7 +97,7 @@ class OrphanContactTopologyTest {
             assertThat(d.deadLetters()).isEmpty();
             assertThat(d.alerts()).as("c's reply counts: no first-response breach")
                     .noneMatch(a -> a.getCaseId().equals("c"));
-            assertThat(processed(s.counters())).isEqualTo(6);
+            assertThat(processed(d.counters())).isEqualTo(6);
         }
     }
 
@@ -127,9 +127,9 @@ class OrphanContactTopologyTest {
                 assertThat(r.key()).isEqualTo("orphan".getBytes(StandardCharsets.UTF_8));
                 assertThat(r.value()).isEqualTo(original);
             });
-            assertThat(s.counters().deadLettered(Reason.ORPHAN_CONTACT)).isEqualTo(1);
-            assertThat(processed(s.counters())).as("the two other cases").isEqualTo(2);
-            assertThat(deadLettered(s.counters())).isEqualTo(1);
+            assertThat(d.counters().deadLettered(Reason.ORPHAN_CONTACT)).isEqualTo(1);
+            assertThat(processed(d.counters())).as("the two other cases").isEqualTo(2);
+            assertThat(deadLettered(d.counters())).isEqualTo(1);
 
             // The case was forgotten: a late OPENED starts it afresh and is not dead-lettered.
             d.pipe(Events.opened("orphan", T0.plus(Duration.ofHours(2)), "GB"));
@@ -156,9 +156,9 @@ class OrphanContactTopologyTest {
             // processed, and its status accounts for them; later.
             assertThat(d.deadLetters()).hasSize(2)
                     .allSatisfy(r -> assertThat(r.key()).isEqualTo("dup".getBytes(StandardCharsets.UTF_8)));
-            assertThat(processed(s.counters())).isEqualTo(4);
-            assertThat(deadLettered(s.counters())).isEqualTo(2);
-            assertThat(s.counters().duplicates()).isEqualTo(2);
+            assertThat(processed(d.counters())).isEqualTo(4);
+            assertThat(deadLettered(d.counters())).isEqualTo(2);
+            assertThat(d.counters().duplicates()).isEqualTo(2);
             CaseStatus status = d.statuses().stream().filter(st -> st.getCaseId().equals("dup-opened")).reduce((a, b) -> b).orElseThrow();
             assertThat(status.getEventsApplied()).isEqualTo(2);
             assertThat(status.getDuplicatesIgnored()).isEqualTo(1);
@@ -191,7 +191,7 @@ class OrphanContactTopologyTest {
             d.tick(T0.plus(Duration.ofHours(2)));
             assertThat(d.deadLetters()).isEmpty();
             assertThat(d.lastStatus().getInboundContacts()).isEqualTo(OrphanHold.MAX_RECORDS);
-            assertThat(processed(s.counters()) + deadLettered(s.counters())).isEqualTo(OrphanHold.MAX_RECORDS + 3 + 1);
+            assertThat(processed(d.counters()) + deadLettered(d.counters())).isEqualTo(OrphanHold.MAX_RECORDS + 3 + 1);
         }
     }
 }

@@ -33,7 +33,7 @@ class OversizeTextTopologyTest {
             assertThat(d.deadLetters()).isEmpty();
             assertThat(status.getInboundContacts()).isEqualTo(1);
             assertThat(status.getTruncatedTexts()).isEqualTo(1);
-            assertThat(s.counters().truncatedTexts()).isEqualTo(1);
+            assertThat(d.counters().truncatedTexts()).isEqualTo(1);
         }
     }
 
@@ -47,7 +47,7 @@ class OversizeTextTopologyTest {
                     .setText("x".repeat(limit)).build());
 
             assertThat(d.lastStatus().getTruncatedTexts()).isZero();
-            assertThat(s.counters().truncatedTexts()).isZero();
+            assertThat(d.counters().truncatedTexts()).isZero();
         }
     }
 
