@@ -55,12 +55,19 @@ class BacklogCatchUpIT {
         java.util.Set<String> unanswered = new java.util.TreeSet<>();
         Map<String, Instant> openedAt = new java.util.HashMap<>();
         long records = 0;
+        // Every send confirmed: a record the broker refused would make its case a true breach the test calls false.
+        java.util.concurrent.atomic.AtomicReference<Exception> refused = new java.util.concurrent.atomic.AtomicReference<>();
+        org.apache.kafka.clients.producer.Callback confirm = (metadata, e) -> {
+            if (e != null) {
+                refused.compareAndSet(null, e);
+            }
+        };
         try (KafkaProducer<byte[], byte[]> producer = ItSupport.producer(BROKER.kafka())) {
             for (int i = 0; i < CASES; i++) {
                 String id = "backlog-" + i;
                 Instant opened = base.plus(Duration.ofSeconds(30L * i));
                 var open = Events.opened(id, opened, null);
-                producer.send(rec(TOPICS.complaints().name(), id, RecordSerdes.COMPLAINT_EVENT.toBytes(open), opened));
+                producer.send(rec(TOPICS.complaints().name(), id, RecordSerdes.COMPLAINT_EVENT.toBytes(open), opened), confirm);
                 records++;
                 if (i % 100 == 37) {
                     // The positive control: never answered, never resolved.
@@ -70,12 +77,13 @@ class BacklogCatchUpIT {
                 }
                 var reply = Events.agentReply(id, opened.plus(Duration.ofMinutes(30 + i % 30)), "We refunded $10 to your card today.", "en");
                 var resolved = Events.resolved(id, opened.plus(Duration.ofHours(40)));
-                producer.send(rec(TOPICS.contacts().name(), id, RecordSerdes.CONTACT_EVENT.toBytes(reply), reply.getOccurredAt()));
-                producer.send(rec(TOPICS.complaints().name(), id, RecordSerdes.COMPLAINT_EVENT.toBytes(resolved), resolved.getOccurredAt()));
+                producer.send(rec(TOPICS.contacts().name(), id, RecordSerdes.CONTACT_EVENT.toBytes(reply), reply.getOccurredAt()), confirm);
+                producer.send(rec(TOPICS.complaints().name(), id, RecordSerdes.COMPLAINT_EVENT.toBytes(resolved), resolved.getOccurredAt()), confirm);
                 records += 2;
             }
             producer.flush();
         }
+        assertThat(refused.get()).as("a backlog record the broker refused").isNull();
         assertThat(unanswered).hasSize(CASES / 100);
 
         String appId = "casewatch-it-backlog";

@@ -3,16 +3,19 @@ package io.casewatch.it;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -33,8 +36,31 @@ final class ItSupport {
         LocalKafka kafka = LocalKafka.start();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
             TopicProvisioner.ensure(admin, TOPICS, partitions, (short) 1, "-1");
+            awaitLeaders(admin, partitions);
         }
         return kafka;
+    }
+
+    /**
+     * Until the broker answers as leader for every partition of the new input topics. Produced to before that, an
+     * idempotent producer can get "not leader" for its first batch, retry it behind later ones and have it refused
+     * as out of sequence until it expires: records lost before the application ever runs.
+     */
+    static void awaitLeaders(Admin admin, int partitions) {
+        Map<TopicPartition, OffsetSpec> all = new HashMap<>();
+        for (String topic : TOPICS.inputNames()) {
+            for (int p = 0; p < partitions; p++) {
+                all.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+        }
+        await(Duration.ofSeconds(30), () -> "a leader for every partition of " + TOPICS.inputNames(), () -> {
+            try {
+                admin.listOffsets(all).all().get();
+                return true;
+            } catch (Exception notYet) {
+                return false;
+            }
+        });
     }
 
     static KafkaProducer<byte[], byte[]> producer(LocalKafka kafka) {

@@ -132,6 +132,7 @@ final class KafkaCluster implements AutoCloseable {
                     return false;
                 }
             });
+            ItSupport.awaitLeaders(admin, partitions);
             return c;
         } catch (Exception | Error e) {
             c.close();
