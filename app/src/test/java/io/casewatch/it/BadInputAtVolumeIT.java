@@ -17,9 +17,11 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.StreamsConfig;
@@ -65,15 +67,22 @@ class BadInputAtVolumeIT {
                  KafkaProducer<byte[], byte[]> producer = ItSupport.producer(kafka)) {
                 SplittableRandom r = new SplittableRandom(30L);
                 int sent = 0;
+                // Every send confirmed: a record the broker refused would show up as an unexplained gap in the accounting.
+                AtomicReference<Exception> refused = new AtomicReference<>();
+                Callback confirm = (metadata, error) -> {
+                    if (error != null) {
+                        refused.compareAndSet(null, error);
+                    }
+                };
                 for (Workload.Event e : good) {
                     // Before each good record, garbage with the probability that makes it 30% of all records.
                     while (r.nextDouble() < GARBAGE_SHARE) {
-                        garbageByReason.merge(sendGarbage(producer, r, e), 1L, Long::sum);
+                        garbageByReason.merge(sendGarbage(producer, r, e, confirm), 1L, Long::sum);
                         fed++;
                         sent++;
                     }
                     producer.send(ItSupport.record(BadInputCorpusIT.topicOf(e.stream()), BadInputCorpusIT.caseIdOf(e), BadInputCorpusIT.bytesOf(e),
-                            Instant.ofEpochMilli(e.at())));
+                            Instant.ofEpochMilli(e.at())), confirm);
                     fed++;
                     if (++sent % 50 == 0) {
                         producer.flush();
@@ -82,6 +91,7 @@ class BadInputAtVolumeIT {
                     }
                 }
                 producer.flush();
+                assertThat(refused.get()).as("a record the broker refused").isNull();
                 long garbage = garbageByReason.values().stream().mapToLong(Long::longValue).sum();
                 try (OutputAccounting accounting = new OutputAccounting(kafka.bootstrapServers(), 3)) {
                     OutputAccounting.Figures f = accounting.awaitBalanced(Duration.ofSeconds(120));
@@ -125,7 +135,7 @@ class BadInputAtVolumeIT {
     }
 
     /** One bad record next to {@code near} (its topic, case and time), and the dead-letter reason it must get. */
-    private static String sendGarbage(KafkaProducer<byte[], byte[]> producer, SplittableRandom r, Workload.Event near) {
+    private static String sendGarbage(KafkaProducer<byte[], byte[]> producer, SplittableRandom r, Workload.Event near, Callback confirm) {
         String topic = BadInputCorpusIT.topicOf(List.of("complaint", "contact", "ack").get(r.nextInt(3)));
         String caseId = BadInputCorpusIT.caseIdOf(near);
         byte[] bytes = BadInputCorpusIT.bytesOf(near);
@@ -158,7 +168,7 @@ class BadInputAtVolumeIT {
                 reason = "KEY_MISMATCH";
             }
         }
-        producer.send(new ProducerRecord<>(topic, null, near.at(), key.getBytes(StandardCharsets.UTF_8), value));
+        producer.send(new ProducerRecord<>(topic, null, near.at(), key.getBytes(StandardCharsets.UTF_8), value), confirm);
         return reason;
     }
 }
