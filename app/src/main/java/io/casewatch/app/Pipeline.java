@@ -12,6 +12,7 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.NoOffsetForPartitionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -284,6 +285,12 @@ public final class Pipeline implements AutoCloseable {
             // shuts the instance down, as Kafka Streams' default does, and says why through failure(): `run` exits
             // with that message instead of idling in ERROR.
             streams.setUncaughtExceptionHandler(e -> {
+                if (isPositionRace(e)) {
+                    org.slf4j.LoggerFactory.getLogger(Pipeline.class).warn("a stream thread died on a partition without a"
+                            + " committed offset that it had just been given ({}); replacing it: its tasks are redone from"
+                            + " their last commit", e.toString());
+                    return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+                }
                 failure.complete(AccessCheck.failure(e, applicationId));
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             });
@@ -307,6 +314,23 @@ public final class Pipeline implements AutoCloseable {
                     List.of(s.topics().complaints().name(), s.topics().contacts().name(), s.topics().acks().name()));
         }
         return new Pipeline(streams, ticker, s, runtime, ops, failure);
+    }
+
+    /**
+     * Kafka Streams 4.3.1 can ask its consumer for the position of a partition it has just been assigned, before its
+     * poll has reset the offset by the topology's policy: an input partition nobody has ever committed (an acks
+     * partition with no ack yet) then throws {@code NoOffsetForPartitionException} out of the commit and kills the
+     * stream thread. Seen on the survivor of a failover (ClusterFaultsIT, instance down). Nothing is wrong with the
+     * data or the permissions, so the thread is replaced, not the instance shut down: the new thread's poll applies
+     * the topology's reset policy, and exactly-once redoes the tasks from their last commit.
+     */
+    static boolean isPositionRace(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof NoOffsetForPartitionException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public KafkaStreams streams() {
