@@ -88,7 +88,8 @@ public final class Replay {
     private final CasewatchTopology.Settings settings;
 
     public Replay(CasewatchTopology.Settings settings) {
-        // Stream time only (the topology runs against TopologyRuntime.replay(), which has no clock): a watermark pace on the wall clock would make the output depend on the machine's speed.
+        // Stream time only (the topology runs against TopologyRuntime.replay(), which has no clock): a watermark
+        // pace on the wall clock would make the output depend on the machine's speed.
         this.settings = settings.withStores(StoreKind.IN_MEMORY)
                 .withStats(settings.stats().withWatermarkPace(Duration.ZERO));
     }
